@@ -1,12 +1,14 @@
 /**
  * Test harness: a real standalone ZooKeeper server per test file, on a free 127.0.0.1 port in a fresh temp
  * directory. Uses the same launcher as the quickstart (src/zk/local-zookeeper.ts); `stop()` kills the JVM and
- * removes the directory.
+ * removes the directory. `expireSession` expires a ZkSession for real (fault tests).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zookeeper from 'node-zookeeper-client';
 import { startLocalZooKeeper, LocalZooKeeperError } from '../../src/zk/local-zookeeper';
+import type { ZkSession } from '../../src/zk/zk-session';
 
 /** A ZooKeeper server started for a test. */
 export interface TestZooKeeper {
@@ -69,4 +71,39 @@ export async function startZooKeeper(options: StartZooKeeperOptions = {}): Promi
     }
   }
   throw lastError;
+}
+
+/**
+ * Expires a ZkSession for real, the standard way: a second client joins the same session (same id and
+ * password), then closes it, which ends the session on the server. The original client learns on its next
+ * contact that its session expired. Resolves once the session has emitted 'sessionExpired'.
+ */
+export async function expireSession(session: ZkSession, options: { timeoutMs?: number } = {}): Promise<void> {
+  const { servers, sessionId, password } = session.sessionCredentials();
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const expired = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the session did not notice its expiry in time')), timeoutMs);
+    session.once('sessionExpired', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  const intruder = zookeeper.createClient(servers, {
+    sessionTimeout: session.sessionTimeoutMs,
+    sessionId,
+    sessionPassword: password,
+  } as Partial<zookeeper.Option>);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('could not join the session to expire it')), timeoutMs);
+    intruder.once('connected', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    intruder.connect();
+  });
+  await new Promise<void>((resolve) => {
+    intruder.once('disconnected', () => resolve());
+    intruder.close();
+  });
+  await expired;
 }
