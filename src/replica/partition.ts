@@ -1,0 +1,168 @@
+/**
+ * One partition hosted by this broker (Kafka's cluster.Partition): its leadership as last told by the
+ * controller (leader, leader epoch, partition epoch, ISR, assignment), its local log, the log end offsets of
+ * the remote replicas when this broker leads, and the high watermark.
+ *
+ * The high watermark is the smallest log end offset over the ISR. It also tracks how many bytes sit below
+ * the high watermark, so that delayed fetches can tell when fetch.min.bytes of new data became visible
+ * without touching the disk.
+ */
+import type { Log } from '../log/log';
+
+export interface LeaderAndIsrPartitionInfo {
+  controllerEpoch: number;
+  leader: number;
+  leaderEpoch: number;
+  isr: number[];
+  partitionEpoch: number;
+  replicas: number[];
+  addingReplicas: number[];
+  removingReplicas: number[];
+  isNew: boolean;
+}
+
+interface RemoteReplicaState {
+  logEndOffset: number;
+  lastCaughtUpTimeMs: number;
+  lastFetchTimeMs: number;
+}
+
+/** A point of the log: the offset after an append and the cumulative bytes appended up to it. */
+interface AppendMark {
+  endOffset: number;
+  cumulativeBytes: number;
+}
+
+export class Partition {
+  leaderReplicaId = -1;
+  leaderEpoch = -1;
+  partitionEpoch = -1;
+  controllerEpoch = -1;
+  isr: number[] = [];
+  assignment: number[] = [];
+  topicId = 'AAAAAAAAAAAAAAAAAAAAAA';
+  log: Log | undefined;
+
+  private readonly remoteReplicas = new Map<number, RemoteReplicaState>();
+  /** Cumulative bytes appended since this broker loaded the partition; compared against marks. */
+  private appendedBytes = 0;
+  /** Appends above the high watermark, oldest first. */
+  private pendingMarks: AppendMark[] = [];
+  private bytesBelowHw = 0;
+
+  constructor(
+    readonly topic: string,
+    readonly partitionId: number,
+    private readonly localBrokerId: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get key(): string {
+    return `${this.topic}-${this.partitionId}`;
+  }
+
+  get isLeader(): boolean {
+    return this.leaderReplicaId === this.localBrokerId;
+  }
+
+  /** Bytes of data below the high watermark since the partition was loaded (monotonic). */
+  get visibleBytes(): number {
+    return this.bytesBelowHw;
+  }
+
+  /** Bytes appended since the partition was loaded (monotonic); followers wait on this. */
+  get logEndBytes(): number {
+    return this.appendedBytes;
+  }
+
+  get highWatermark(): number {
+    return this.log?.highWatermark ?? 0;
+  }
+
+  /** Applies a LeaderAndIsr state that makes this broker the leader. Returns true if leadership is new. */
+  makeLeader(state: LeaderAndIsrPartitionInfo, log: Log): boolean {
+    const isNewLeader = !this.isLeader || this.leaderEpoch !== state.leaderEpoch;
+    this.applyState(state, log);
+    const now = this.now();
+    this.remoteReplicas.clear();
+    for (const id of state.replicas) {
+      if (id === this.localBrokerId) continue;
+      this.remoteReplicas.set(id, { logEndOffset: -1, lastCaughtUpTimeMs: now, lastFetchTimeMs: now });
+    }
+    this.maybeIncrementLeaderHW();
+    return isNewLeader;
+  }
+
+  /** Applies a LeaderAndIsr state that makes this broker a follower. Returns true if the leader changed. */
+  makeFollower(state: LeaderAndIsrPartitionInfo, log: Log): boolean {
+    const leaderChanged = this.leaderReplicaId !== state.leader;
+    this.applyState(state, log);
+    this.remoteReplicas.clear();
+    return leaderChanged;
+  }
+
+  /** Records that bytes were appended up to endOffset (exclusive) and moves the HW if the ISR allows. */
+  onLocalAppend(endOffset: number, bytes: number): boolean {
+    this.appendedBytes += bytes;
+    this.pendingMarks.push({ endOffset, cumulativeBytes: this.appendedBytes });
+    return this.isLeader ? this.maybeIncrementLeaderHW() : false;
+  }
+
+  /** Records a follower's fetch position (its log end offset). */
+  updateFollowerFetchState(replicaId: number, logEndOffset: number): boolean {
+    const state = this.remoteReplicas.get(replicaId);
+    if (!state) return false;
+    const now = this.now();
+    state.logEndOffset = logEndOffset;
+    state.lastFetchTimeMs = now;
+    if (this.log && logEndOffset >= this.log.logEndOffset) state.lastCaughtUpTimeMs = now;
+    return this.maybeIncrementLeaderHW();
+  }
+
+  /** The HW is the smallest log end offset over the ISR. Returns true if it moved forward. */
+  maybeIncrementLeaderHW(): boolean {
+    const log = this.log;
+    if (!log || !this.isLeader) return false;
+    let newHw = log.logEndOffset;
+    for (const id of this.isr) {
+      if (id === this.localBrokerId) continue;
+      const remote = this.remoteReplicas.get(id);
+      if (!remote) continue;
+      newHw = Math.min(newHw, Math.max(remote.logEndOffset, 0));
+    }
+    if (newHw <= log.highWatermark) return false;
+    log.highWatermark = newHw;
+    this.advanceVisibleBytes(newHw);
+    return true;
+  }
+
+  /** Moves the follower's HW to what the leader reported (never past the local log end). */
+  updateFollowerHighWatermark(leaderHw: number): void {
+    const log = this.log;
+    if (!log) return;
+    const hw = Math.min(leaderHw, log.logEndOffset);
+    if (hw > log.highWatermark) {
+      log.highWatermark = hw;
+      this.advanceVisibleBytes(hw);
+    }
+  }
+
+  private advanceVisibleBytes(hw: number): void {
+    let i = 0;
+    while (i < this.pendingMarks.length && this.pendingMarks[i]!.endOffset <= hw) {
+      this.bytesBelowHw = this.pendingMarks[i]!.cumulativeBytes;
+      i++;
+    }
+    if (i > 0) this.pendingMarks = this.pendingMarks.slice(i);
+  }
+
+  private applyState(state: LeaderAndIsrPartitionInfo, log: Log): void {
+    this.log = log;
+    this.leaderReplicaId = state.leader;
+    this.leaderEpoch = state.leaderEpoch;
+    this.partitionEpoch = state.partitionEpoch;
+    this.controllerEpoch = state.controllerEpoch;
+    this.isr = [...state.isr];
+    this.assignment = [...state.replicas];
+  }
+}

@@ -1,0 +1,527 @@
+/**
+ * ReplicaManager (Kafka's server.ReplicaManager): the partitions this broker hosts and what clients and
+ * the controller do with them.
+ *
+ * - LeaderAndIsr: create logs and become leader or follower of each partition, fenced by controller epoch
+ *   and per partition by leader epoch.
+ * - StopReplica: stop serving partitions, deleting their logs when asked.
+ * - Produce: append record batches (as byte slices) to partition leaders; acks=all waits in the produce
+ *   purgatory for the ISR.
+ * - Fetch: read whole batches below the high watermark (consumers) or the log end (followers); waits in
+ *   the fetch purgatory for fetch.min.bytes.
+ * - ListOffsets: offsets by timestamp through the log's time index.
+ */
+import type { Log } from '../log/log';
+import type { LogManager } from '../log/log-manager';
+import type { LogConfig } from '../log/log-config';
+import { KafkaError } from '../common/kafka-error';
+import type { MetadataCache } from '../metadata/metadata-cache';
+import { DelayedOperationPurgatory } from '../server/purgatory/delayed-operation';
+import { DelayedFetch, type DelayedFetchPartition } from './delayed-fetch';
+import { DelayedProduce, type DelayedProducePartition } from './delayed-produce';
+import { Partition, type LeaderAndIsrPartitionInfo } from './partition';
+import { ErrorCode as Errors } from '../protocol/errors';
+
+export interface ReplicaManagerLogger {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string, err?: unknown): void;
+  debug(msg: string): void;
+  isDebugEnabled(): boolean;
+}
+
+export interface ReplicaManagerOptions {
+  brokerId: number;
+  logManager: LogManager;
+  metadataCache: MetadataCache;
+  /** The log configuration of a topic: broker defaults plus /config/topics/<topic> overrides. */
+  logConfigFor: (topic: string) => Promise<LogConfig>;
+  logger: ReplicaManagerLogger;
+  stateChangeLogger: ReplicaManagerLogger;
+  now?: () => number;
+}
+
+export interface LeaderAndIsrPartitionRequest extends LeaderAndIsrPartitionInfo {
+  topic: string;
+  partition: number;
+  topicId: string;
+}
+
+export interface PartitionError {
+  topic: string;
+  topicId: string;
+  partition: number;
+  errorCode: number;
+}
+
+export interface ProducePartitionResult {
+  topic: string;
+  partition: number;
+  errorCode: number;
+  errorMessage: string | null;
+  baseOffset: number;
+  logAppendTimeMs: number;
+  logStartOffset: number;
+}
+
+export interface FetchPartitionRequest {
+  topic: string;
+  partition: number;
+  fetchOffset: number;
+  partitionMaxBytes: number;
+  currentLeaderEpoch: number;
+}
+
+export interface FetchParams {
+  /** -1 for consumers; a broker id for follower fetches. */
+  replicaId: number;
+  maxWaitMs: number;
+  minBytes: number;
+  maxBytes: number;
+  /** 0 read_uncommitted, 1 read_committed (equal here: no transactions, so LSO = HW). */
+  isolationLevel: number;
+  partitions: FetchPartitionRequest[];
+}
+
+export interface FetchPartitionResult {
+  topic: string;
+  partition: number;
+  errorCode: number;
+  highWatermark: number;
+  lastStableOffset: number;
+  logStartOffset: number;
+  records: Buffer[];
+  bytes: number;
+}
+
+export interface OffsetForTimestamp {
+  errorCode: number;
+  offset: number;
+  timestamp: number;
+  leaderEpoch: number;
+}
+
+export class ReplicaManager {
+  private readonly partitions = new Map<string, Partition>();
+  private readonly fetchPurgatory = new DelayedOperationPurgatory<DelayedFetch>('Fetch');
+  private readonly producePurgatory = new DelayedOperationPurgatory<DelayedProduce>('Produce');
+  private readonly now: () => number;
+  /** Highest controller epoch seen in a controller request. */
+  controllerEpoch = 0;
+  /** This broker's epoch: czxid of /brokers/ids/<id>; set by the server after (re-)registration. */
+  brokerEpoch = -1;
+
+  constructor(private readonly opts: ReplicaManagerOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  getPartition(topic: string, partition: number): Partition | undefined {
+    return this.partitions.get(`${topic}-${partition}`);
+  }
+
+  allPartitions(): Partition[] {
+    return [...this.partitions.values()];
+  }
+
+  /** Applies a LeaderAndIsr request; returns per-partition errors (NONE on success). */
+  async becomeLeaderOrFollower(
+    controllerId: number,
+    controllerEpoch: number,
+    states: LeaderAndIsrPartitionRequest[],
+  ): Promise<{ errorCode: number; partitionErrors: PartitionError[] }> {
+    const log = this.opts.stateChangeLogger;
+    if (controllerEpoch < this.controllerEpoch) {
+      log.warn(
+        `[Broker id=${this.opts.brokerId}] Ignoring LeaderAndIsr request from controller ${controllerId} with epoch ` +
+          `${controllerEpoch} since its epoch is older than the current controller epoch ${this.controllerEpoch}`,
+      );
+      return { errorCode: Errors.STALE_CONTROLLER_EPOCH, partitionErrors: [] };
+    }
+    this.controllerEpoch = controllerEpoch;
+    const partitionErrors: PartitionError[] = [];
+    for (const state of states) {
+      const key = `${state.topic}-${state.partition}`;
+      const result: PartitionError = {
+        topic: state.topic,
+        topicId: state.topicId,
+        partition: state.partition,
+        errorCode: Errors.NONE,
+      };
+      partitionErrors.push(result);
+      let partition = this.partitions.get(key);
+      if (partition && state.leaderEpoch <= partition.leaderEpoch && partition.log) {
+        log.info(
+          `[Broker id=${this.opts.brokerId}] Ignoring LeaderAndIsr request from controller ${controllerId} with ` +
+            `correlation epoch ${controllerEpoch} for partition ${key} since its associated leader epoch ` +
+            `${state.leaderEpoch} is not higher than the current leader epoch ${partition.leaderEpoch}`,
+        );
+        result.errorCode = Errors.STALE_CONTROLLER_EPOCH;
+        continue;
+      }
+      if (!state.replicas.includes(this.opts.brokerId)) {
+        log.warn(
+          `[Broker id=${this.opts.brokerId}] Ignoring LeaderAndIsr request from controller ${controllerId} for ` +
+            `partition ${key} as itself is not in assigned replica list ${state.replicas.join(',')}`,
+        );
+        result.errorCode = Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        continue;
+      }
+      try {
+        if (!partition) {
+          partition = new Partition(state.topic, state.partition, this.opts.brokerId, this.now);
+          this.partitions.set(key, partition);
+        }
+        if (state.topicId !== 'AAAAAAAAAAAAAAAAAAAAAA') partition.topicId = state.topicId;
+        const partitionLog = await this.getOrCreateLog(state.topic, state.partition);
+        if (state.leader === this.opts.brokerId) {
+          partition.makeLeader(state, partitionLog);
+          log.info(
+            `[Broker id=${this.opts.brokerId}] Leader ${key} with topic id ${partition.topicId} starts at leader epoch ` +
+              `${state.leaderEpoch} from offset ${partitionLog.logEndOffset} with partition epoch ` +
+              `${state.partitionEpoch}, high watermark ${partitionLog.highWatermark}, ISR [${state.isr.join(',')}], ` +
+              `replicas [${state.replicas.join(',')}]. Previous leader epoch was ${partition.leaderEpoch}.`,
+          );
+        } else {
+          partition.makeFollower(state, partitionLog);
+          log.info(
+            `[Broker id=${this.opts.brokerId}] Follower ${key} starts at leader epoch ${state.leaderEpoch} from ` +
+              `offset ${partitionLog.logEndOffset} with partition epoch ${state.partitionEpoch} and high watermark ` +
+              `${partitionLog.highWatermark}. Current leader is ${state.leader}.`,
+          );
+        }
+      } catch (err) {
+        this.opts.logger.error(`Error while making broker the leader or follower of ${key}`, err);
+        result.errorCode = err instanceof KafkaError ? err.code : Errors.KAFKA_STORAGE_ERROR;
+        continue;
+      }
+      // Waiting fetches and produces learn about the new leadership at once.
+      this.fetchPurgatory.checkAndComplete(key);
+      this.producePurgatory.checkAndComplete(key);
+    }
+    return { errorCode: Errors.NONE, partitionErrors };
+  }
+
+  /** Stops replicas (and deletes their logs when asked). Returns per-partition errors. */
+  async stopReplicas(
+    controllerId: number,
+    controllerEpoch: number,
+    partitions: { topic: string; partition: number; leaderEpoch: number; deletePartition: boolean }[],
+  ): Promise<{ errorCode: number; partitionErrors: PartitionError[] }> {
+    if (controllerEpoch < this.controllerEpoch) {
+      this.opts.stateChangeLogger.warn(
+        `[Broker id=${this.opts.brokerId}] Ignoring StopReplica request from controller ${controllerId} with epoch ` +
+          `${controllerEpoch} since its epoch is older than the current controller epoch ${this.controllerEpoch}`,
+      );
+      return { errorCode: Errors.STALE_CONTROLLER_EPOCH, partitionErrors: [] };
+    }
+    this.controllerEpoch = controllerEpoch;
+    const partitionErrors: PartitionError[] = [];
+    for (const p of partitions) {
+      const key = `${p.topic}-${p.partition}`;
+      const partition = this.partitions.get(key);
+      const result: PartitionError = { topic: p.topic, topicId: '', partition: p.partition, errorCode: Errors.NONE };
+      partitionErrors.push(result);
+      // -1: no epoch given (older versions); -2: the topic is being deleted. Both always apply.
+      if (partition && p.leaderEpoch >= 0 && p.leaderEpoch < partition.leaderEpoch) {
+        result.errorCode = Errors.FENCED_LEADER_EPOCH;
+        continue;
+      }
+      if (partition) {
+        this.partitions.delete(key);
+        // Detach the log so waiting fetches and produces complete with an error.
+        partition.leaderReplicaId = -1;
+        partition.log = undefined;
+        this.fetchPurgatory.checkAndComplete(key);
+        this.producePurgatory.checkAndComplete(key);
+      }
+      if (p.deletePartition) {
+        try {
+          if (this.opts.logManager.getLog(p.topic, p.partition)) {
+            await this.opts.logManager.deleteLog(p.topic, p.partition);
+          }
+        } catch (err) {
+          this.opts.logger.error(`Error while deleting the log of ${key}`, err);
+          result.errorCode = Errors.KAFKA_STORAGE_ERROR;
+        }
+      }
+      this.opts.stateChangeLogger.info(
+        `[Broker id=${this.opts.brokerId}] Stopped replica ${key}${p.deletePartition ? ' and deleted its log' : ''}`,
+      );
+    }
+    return { errorCode: Errors.NONE, partitionErrors };
+  }
+
+  /**
+   * Appends each entry's record batches to its partition leader. With acks=-1 the result waits until the ISR
+   * has the records or timeoutMs passes.
+   */
+  async appendRecords(opts: {
+    requiredAcks: number;
+    timeoutMs: number;
+    entries: { topic: string; partition: number; records: Buffer | null }[];
+  }): Promise<ProducePartitionResult[]> {
+    const results = await Promise.all(opts.entries.map((e) => this.appendToLeader(e, opts.requiredAcks)));
+    if (opts.requiredAcks !== -1) return results.map((r) => r.result);
+    const waiting: DelayedProducePartition[] = [];
+    for (const r of results) {
+      if (r.result.errorCode !== Errors.NONE || !r.partition) continue;
+      waiting.push({
+        partition: r.partition,
+        requiredOffset: r.requiredOffset,
+        leaderEpoch: r.partition.leaderEpoch,
+        errorCode: Errors.NONE,
+        done: false,
+      });
+    }
+    if (waiting.length === 0) return results.map((r) => r.result);
+    await new Promise<void>((resolve) => {
+      const op = new DelayedProduce(opts.timeoutMs, waiting, resolve);
+      this.producePurgatory.tryCompleteElseWatch(
+        op,
+        waiting.map((w) => w.partition.key),
+      );
+    });
+    for (const r of results) {
+      const w = waiting.find((x) => x.partition === r.partition);
+      if (w && w.errorCode !== Errors.NONE) r.result.errorCode = w.errorCode;
+    }
+    return results.map((r) => r.result);
+  }
+
+  private async appendToLeader(
+    entry: { topic: string; partition: number; records: Buffer | null },
+    requiredAcks: number,
+  ): Promise<{ result: ProducePartitionResult; partition?: Partition; requiredOffset: number }> {
+    const result: ProducePartitionResult = {
+      topic: entry.topic,
+      partition: entry.partition,
+      errorCode: Errors.NONE,
+      errorMessage: null,
+      baseOffset: -1,
+      logAppendTimeMs: -1,
+      logStartOffset: -1,
+    };
+    const partition = this.partitions.get(`${entry.topic}-${entry.partition}`);
+    const fail = (code: number, message: string | null = null) => {
+      result.errorCode = code;
+      result.errorMessage = message;
+      return { result, requiredOffset: -1 };
+    };
+    if (!partition || !partition.log) {
+      return fail(
+        this.opts.metadataCache.partitionState(entry.topic, entry.partition)
+          ? Errors.NOT_LEADER_OR_FOLLOWER
+          : Errors.UNKNOWN_TOPIC_OR_PARTITION,
+      );
+    }
+    if (!partition.isLeader) return fail(Errors.NOT_LEADER_OR_FOLLOWER);
+    if (!entry.records || entry.records.length === 0) return fail(Errors.CORRUPT_MESSAGE, 'Produce request has no records');
+    const log = partition.log;
+    if (requiredAcks === -1 && partition.isr.length < log.config.minInSyncReplicas) {
+      return fail(
+        Errors.NOT_ENOUGH_REPLICAS,
+        `The size of the current ISR [${partition.isr.join(',')}] is insufficient to satisfy the min.isr requirement ` +
+          `of ${log.config.minInSyncReplicas} for partition ${partition.key}`,
+      );
+    }
+    try {
+      const info = await log.appendAsLeader(entry.records, { leaderEpoch: partition.leaderEpoch });
+      result.baseOffset = info.firstOffset;
+      result.logAppendTimeMs = info.logAppendTime;
+      result.logStartOffset = log.logStartOffset;
+      if (partition.onLocalAppend(info.lastOffset + 1, entry.records.length)) {
+        this.fetchPurgatory.checkAndComplete(partition.key);
+      }
+      // Followers waiting in the fetch purgatory read up to the log end, not the HW.
+      this.fetchPurgatory.checkAndComplete(`${partition.key}#log-end`);
+      return { result, partition, requiredOffset: info.lastOffset + 1 };
+    } catch (err) {
+      if (err instanceof KafkaError) return fail(err.code, err.message);
+      this.opts.logger.error(`Error processing append operation on partition ${partition.key}`, err);
+      return fail(Errors.KAFKA_STORAGE_ERROR, err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /** Reads from local logs; waits in the fetch purgatory for minBytes up to maxWaitMs. */
+  async fetchMessages(params: FetchParams): Promise<FetchPartitionResult[]> {
+    const isFollower = params.replicaId >= 0;
+    if (isFollower) {
+      for (const p of params.partitions) {
+        const partition = this.partitions.get(`${p.topic}-${p.partition}`);
+        if (partition?.isLeader && partition.updateFollowerFetchState(params.replicaId, p.fetchOffset)) {
+          this.fetchPurgatory.checkAndComplete(partition.key);
+          this.producePurgatory.checkAndComplete(partition.key);
+        }
+      }
+    }
+    const first = await this.readFromLocalLogs(params, isFollower);
+    const bytes = first.reduce((n, r) => n + r.bytes, 0);
+    const hasError = first.some((r) => r.errorCode !== Errors.NONE);
+    if (params.maxWaitMs <= 0 || params.partitions.length === 0 || bytes >= params.minBytes || hasError) {
+      return first;
+    }
+    const watched: DelayedFetchPartition[] = params.partitions.map((p) => {
+      const partition = this.partitions.get(`${p.topic}-${p.partition}`);
+      return {
+        partition,
+        startBytes: partition ? this.fetchableBytes(partition, isFollower) : 0,
+        leaderEpoch: partition?.leaderEpoch ?? -1,
+      };
+    });
+    await new Promise<void>((resolve) => {
+      const op = new DelayedFetch(params.maxWaitMs, params.minBytes, bytes, watched, isFollower, resolve);
+      const keys = params.partitions.map((p) => `${p.topic}-${p.partition}${isFollower ? '#log-end' : ''}`);
+      // Leadership changes are announced on the plain key.
+      if (isFollower) keys.push(...params.partitions.map((p) => `${p.topic}-${p.partition}`));
+      this.fetchPurgatory.tryCompleteElseWatch(op, keys);
+    });
+    return this.readFromLocalLogs(params, isFollower);
+  }
+
+  private fetchableBytes(partition: Partition, isFollower: boolean): number {
+    return isFollower ? partition.logEndBytes : partition.visibleBytes;
+  }
+
+  private async readFromLocalLogs(params: FetchParams, isFollower: boolean): Promise<FetchPartitionResult[]> {
+    let remaining = params.maxBytes;
+    let minOneMessage = true;
+    const results: FetchPartitionResult[] = [];
+    for (const p of params.partitions) {
+      const result: FetchPartitionResult = {
+        topic: p.topic,
+        partition: p.partition,
+        errorCode: Errors.NONE,
+        highWatermark: -1,
+        lastStableOffset: -1,
+        logStartOffset: -1,
+        records: [],
+        bytes: 0,
+      };
+      results.push(result);
+      const partition = this.partitions.get(`${p.topic}-${p.partition}`);
+      const log = partition?.log;
+      if (!partition || !log) {
+        result.errorCode = this.opts.metadataCache.partitionState(p.topic, p.partition)
+          ? Errors.NOT_LEADER_OR_FOLLOWER
+          : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        continue;
+      }
+      if (!partition.isLeader) {
+        result.errorCode = Errors.NOT_LEADER_OR_FOLLOWER;
+        continue;
+      }
+      if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== partition.leaderEpoch) {
+        result.errorCode =
+          p.currentLeaderEpoch < partition.leaderEpoch ? Errors.FENCED_LEADER_EPOCH : Errors.UNKNOWN_LEADER_EPOCH;
+        continue;
+      }
+      result.highWatermark = log.highWatermark;
+      result.lastStableOffset = log.highWatermark;
+      result.logStartOffset = log.logStartOffset;
+      const maxOffset = isFollower ? log.logEndOffset : log.highWatermark;
+      if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
+        result.errorCode = Errors.OFFSET_OUT_OF_RANGE;
+        continue;
+      }
+      if (p.fetchOffset >= maxOffset || remaining <= 0) continue;
+      try {
+        const data = await log.read(p.fetchOffset, {
+          maxBytes: Math.min(p.partitionMaxBytes, remaining),
+          maxOffset,
+          minOneMessage,
+        });
+        let size = 0;
+        for (const b of data.records) size += b.length;
+        result.records = data.records;
+        result.bytes = size;
+        remaining -= size;
+        if (size > 0) minOneMessage = false;
+      } catch (err) {
+        if (err instanceof KafkaError) {
+          result.errorCode = err.code;
+        } else {
+          this.opts.logger.error(`Error processing fetch with max size ${p.partitionMaxBytes} from ${partition.key}`, err);
+          result.errorCode = Errors.KAFKA_STORAGE_ERROR;
+        }
+      }
+    }
+    return results;
+  }
+
+  /** ListOffsets for one partition (leader only). */
+  async fetchOffsetForTimestamp(opts: {
+    topic: string;
+    partition: number;
+    timestamp: number;
+    currentLeaderEpoch: number;
+    /** -1 for consumers (bounded by the HW), -2 for debugging consumers, a broker id for followers. */
+    replicaId: number;
+  }): Promise<OffsetForTimestamp> {
+    const none = (errorCode: number): OffsetForTimestamp => ({ errorCode, offset: -1, timestamp: -1, leaderEpoch: -1 });
+    const partition = this.partitions.get(`${opts.topic}-${opts.partition}`);
+    const log = partition?.log;
+    if (!partition || !log) {
+      return none(
+        this.opts.metadataCache.partitionState(opts.topic, opts.partition)
+          ? Errors.NOT_LEADER_OR_FOLLOWER
+          : Errors.UNKNOWN_TOPIC_OR_PARTITION,
+      );
+    }
+    // Debugging consumers (replica id -2) may ask followers; everyone else must ask the leader.
+    if (opts.replicaId !== -2 && !partition.isLeader) return none(Errors.NOT_LEADER_OR_FOLLOWER);
+    if (opts.currentLeaderEpoch >= 0 && opts.currentLeaderEpoch !== partition.leaderEpoch) {
+      return none(
+        opts.currentLeaderEpoch < partition.leaderEpoch ? Errors.FENCED_LEADER_EPOCH : Errors.UNKNOWN_LEADER_EPOCH,
+      );
+    }
+    const fromConsumer = opts.replicaId === -1;
+    const upperBound = fromConsumer ? log.highWatermark : log.logEndOffset;
+    try {
+      if (opts.timestamp === LATEST_TIMESTAMP) {
+        return { errorCode: Errors.NONE, offset: upperBound, timestamp: -1, leaderEpoch: partition.leaderEpoch };
+      }
+      if (opts.timestamp === EARLIEST_TIMESTAMP || opts.timestamp === EARLIEST_LOCAL_TIMESTAMP) {
+        return { errorCode: Errors.NONE, offset: log.logStartOffset, timestamp: -1, leaderEpoch: partition.leaderEpoch };
+      }
+      if (opts.timestamp === LATEST_TIERED_TIMESTAMP) {
+        // No tiered storage: there is no tiered offset.
+        return { errorCode: Errors.NONE, offset: -1, timestamp: -1, leaderEpoch: -1 };
+      }
+      const found = await log.fetchOffsetByTimestamp(opts.timestamp);
+      if (!found || found.offset >= upperBound) {
+        return { errorCode: Errors.NONE, offset: -1, timestamp: -1, leaderEpoch: -1 };
+      }
+      return { errorCode: Errors.NONE, offset: found.offset, timestamp: found.timestamp, leaderEpoch: found.leaderEpoch };
+    } catch (err) {
+      if (err instanceof KafkaError) return none(err.code);
+      this.opts.logger.error(`Error while listing offsets of ${partition.key}`, err);
+      return none(Errors.KAFKA_STORAGE_ERROR);
+    }
+  }
+
+  /** High watermarks of every hosted partition, for replication-offset-checkpoint. */
+  highWatermarks(): Map<string, number> {
+    const hw = new Map<string, number>();
+    for (const p of this.partitions.values()) if (p.log) hw.set(p.key, p.log.highWatermark);
+    return hw;
+  }
+
+  /** Completes every waiting request (broker shutdown). */
+  shutdown(): void {
+    this.fetchPurgatory.shutdown();
+    this.producePurgatory.shutdown();
+  }
+
+  private async getOrCreateLog(topic: string, partition: number): Promise<Log> {
+    const existing = this.opts.logManager.getLog(topic, partition);
+    if (existing) return existing;
+    const config = await this.opts.logConfigFor(topic);
+    return this.opts.logManager.getOrCreateLog(topic, partition, config);
+  }
+}
+
+export const LATEST_TIMESTAMP = -1;
+export const EARLIEST_TIMESTAMP = -2;
+export const MAX_TIMESTAMP = -3;
+export const EARLIEST_LOCAL_TIMESTAMP = -4;
+export const LATEST_TIERED_TIMESTAMP = -5;

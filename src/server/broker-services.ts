@@ -1,0 +1,32 @@
+/**
+ * What the API handlers may use: the broker's services, injected once by KafkaServer. Handlers reach the
+ * log, ZooKeeper and the controller only through these services, never directly.
+ */
+import type { KafkaConfig } from '../config/broker-config';
+import type { MetadataCache } from '../metadata/metadata-cache';
+import type { ReplicaManager } from '../replica/replica-manager';
+import type { ApiVersionRange } from './request-dispatcher';
+import type { ZkAdminManager } from './zk-admin-manager';
+import type { AutoTopicCreationManager } from './auto-topic-creation-manager';
+
+export interface BrokerServices {
+  readonly brokerId: number;
+  readonly clusterId: string;
+  readonly config: KafkaConfig;
+  readonly metadataCache: MetadataCache;
+  readonly replicaManager: ReplicaManager;
+  readonly adminManager: ZkAdminManager;
+  readonly autoTopicCreation: AutoTopicCreationManager;
+  /** Whether this broker is the active controller (CreateTopics/DeleteTopics are served only there). */
+  isActiveController(): boolean;
+  /** The version ranges this broker serves (ApiVersions). */
+  apiVersions(): ApiVersionRange[];
+  /** dataVersion of /feature, or -1 when unknown (ApiVersions FinalizedFeaturesEpoch). */
+  finalizedFeaturesEpoch(): number;
+}
+
+/** Kafka's internal topics: clients may not produce to them and Metadata flags them. */
+export const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state']);
+
+/** Integer.MIN_VALUE: "authorized operations not requested" in Metadata and DescribeGroups. */
+export const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;

@@ -1,0 +1,93 @@
+/**
+ * Fetch (key 1), versions 4-17 (flexible from v12, topic ids from v13, ReplicaState from v15).
+ *
+ * Versions 0-3 return legacy message sets (magic 0/1); this broker stores RecordBatch v2 only and does not
+ * down-convert, so it serves v4 and up (every current client). Record data leaves as the slices the log
+ * read from disk. Incremental fetch sessions (KIP-227) are not created: every response carries session id
+ * 0, which tells clients to keep sending full fetch requests; a request naming a session gets
+ * FETCH_SESSION_ID_NOT_FOUND.
+ */
+import { ApiKeys, ErrorCode } from '../../protocol';
+import { defineHandler } from '../api-handler';
+import type { BrokerServices } from '../broker-services';
+import { ZERO_UUID } from '../../metadata/metadata-cache';
+import type { FetchPartitionRequest } from '../../replica/replica-manager';
+
+export function fetchHandler(broker: BrokerServices) {
+  return defineHandler({
+    apiKey: ApiKeys.Fetch,
+    minVersion: 4,
+    maxVersion: 17,
+    async handle(request, ctx) {
+      const version = ctx.header.apiVersion;
+      if (request.sessionId !== 0 || request.sessionEpoch > 0) {
+        return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
+      }
+      const useTopicIds = version >= 13;
+      const replicaId = version >= 15 ? request.replicaState.replicaId : request.replicaId;
+      const cache = broker.metadataCache;
+      type PartOut = {
+        partitionIndex: number;
+        errorCode: number;
+        highWatermark: number;
+        lastStableOffset: number;
+        logStartOffset: number;
+        abortedTransactions: null | [];
+        preferredReadReplica: number;
+        records: Buffer[] | null;
+      };
+      const responses: { topic: string; topicId: string; partitions: PartOut[] }[] = [];
+      const wanted: FetchPartitionRequest[] = [];
+      const outs: PartOut[] = [];
+      for (const t of request.topics) {
+        const name = useTopicIds ? cache.topicName(t.topicId) : t.topic;
+        const topicOut = { topic: name ?? '', topicId: useTopicIds ? t.topicId : cache.topicId(t.topic), partitions: [] as PartOut[] };
+        responses.push(topicOut);
+        for (const p of t.partitions) {
+          const out: PartOut = {
+            partitionIndex: p.partition,
+            errorCode: ErrorCode.NONE,
+            highWatermark: -1,
+            lastStableOffset: -1,
+            logStartOffset: -1,
+            abortedTransactions: null,
+            preferredReadReplica: -1,
+            records: null,
+          };
+          topicOut.partitions.push(out);
+          if (name === undefined || (useTopicIds && t.topicId === ZERO_UUID)) {
+            out.errorCode = ErrorCode.UNKNOWN_TOPIC_ID;
+            continue;
+          }
+          wanted.push({
+            topic: name,
+            partition: p.partition,
+            fetchOffset: p.fetchOffset,
+            partitionMaxBytes: p.partitionMaxBytes,
+            currentLeaderEpoch: p.currentLeaderEpoch,
+          });
+          outs.push(out);
+        }
+      }
+      const results = await broker.replicaManager.fetchMessages({
+        replicaId,
+        maxWaitMs: request.maxWaitMs,
+        minBytes: request.minBytes,
+        maxBytes: Math.min(request.maxBytes, broker.config.fetchMaxBytes),
+        isolationLevel: request.isolationLevel,
+        partitions: wanted,
+      });
+      for (let i = 0; i < results.length; i++) {
+        const r = results[i]!;
+        const out = outs[i]!;
+        out.errorCode = r.errorCode;
+        out.highWatermark = r.highWatermark;
+        out.lastStableOffset = r.lastStableOffset;
+        out.logStartOffset = r.logStartOffset;
+        out.abortedTransactions = request.isolationLevel === 1 ? [] : null;
+        out.records = r.records.length > 0 ? r.records : null;
+      }
+      return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
+    },
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * The handler table: every API this broker serves. Adding an API means adding its handler file here.
+ */
+import type { ApiHandler } from '../api-handler';
+import type { BrokerServices } from '../broker-services';
+import { apiVersionsHandler } from './api-versions';
+import { createTopicsHandler } from './create-topics';
+import { deleteTopicsHandler } from './delete-topics';
+import { describeConfigsHandler } from './describe-configs';
+import { fetchHandler } from './fetch';
+import { leaderAndIsrHandler } from './leader-and-isr';
+import { listOffsetsHandler } from './list-offsets';
+import { metadataHandler } from './metadata';
+import { produceHandler } from './produce';
+import { stopReplicaHandler } from './stop-replica';
+import { updateMetadataHandler } from './update-metadata';
+
+export function createHandlers(broker: BrokerServices, stateChangeLogger: { warn(msg: string): void }): ApiHandler<any>[] {
+  return [
+    produceHandler(broker),
+    fetchHandler(broker),
+    listOffsetsHandler(broker),
+    metadataHandler(broker),
+    leaderAndIsrHandler(broker, stateChangeLogger),
+    stopReplicaHandler(broker, stateChangeLogger),
+    updateMetadataHandler(broker, stateChangeLogger),
+    apiVersionsHandler(broker),
+    createTopicsHandler(broker),
+    deleteTopicsHandler(broker),
+    describeConfigsHandler(broker),
+  ];
+}

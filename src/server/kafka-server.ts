@@ -1,0 +1,243 @@
+/**
+ * KafkaServer: one broker's lifecycle, in Kafka's startup and shutdown order.
+ *
+ * Startup: ZooKeeper session (chroot created when missing) → persistent top-level paths and /cluster/id →
+ * meta.properties check (broker.id and cluster.id, broker id generated from /brokers/seqid when -1) → log
+ * recovery (LogManager) → replica manager and metadata cache → listeners → /brokers/ids/<id> (the broker
+ * epoch) → controller election → background tasks. Shutdown runs the other way and ends with a clean-shutdown
+ * marker in every log dir, so the next start skips recovery.
+ */
+import type { KafkaConfig } from '../config/broker-config';
+import type { Logging, Logger } from '../common/logger';
+import { buildLogConfig } from '../config/log-config-builder';
+import { crc32cImplementation } from '../protocol/records/crc32c';
+import { LogManager } from '../log/log-manager';
+import { readBrokerMetadata, writeBrokerMetadata } from '../log/broker-metadata';
+import { MetadataCache } from '../metadata/metadata-cache';
+import { ReplicaManager } from '../replica/replica-manager';
+import { SocketServer } from '../network/socket-server';
+import { ZkSession } from '../zk/zk-session';
+import { KafkaZkClient } from '../zk/kafka-zk-client';
+import { KafkaController } from '../controller/kafka-controller';
+import { RequestDispatcher } from './request-dispatcher';
+import { createHandlers } from './handlers';
+import { ZkAdminManager } from './zk-admin-manager';
+import { AutoTopicCreationManager } from './auto-topic-creation-manager';
+import type { BrokerServices } from './broker-services';
+import { brokerRegistration } from './broker-registration';
+
+export class KafkaServer {
+  private readonly log: Logger;
+  private zkSession: ZkSession | undefined;
+  private zkClient: KafkaZkClient | undefined;
+  private logManager: LogManager | undefined;
+  private replicaManager: ReplicaManager | undefined;
+  private socketServer: SocketServer | undefined;
+  private controller: KafkaController | undefined;
+  private hwCheckpointTimer: NodeJS.Timeout | undefined;
+  private featureEpoch = -1;
+  private shuttingDown: Promise<void> | undefined;
+  brokerId: number;
+  clusterId = '';
+
+  constructor(
+    private readonly config: KafkaConfig,
+    private readonly logging: Logging,
+  ) {
+    this.brokerId = config.brokerId;
+    this.log = logging.logger('kafka.server.KafkaServer', `KafkaServer id=${config.brokerId}`);
+  }
+
+  /** The port a listener is bound to (useful when it was configured as 0). */
+  boundPort(listenerName?: string): number | undefined {
+    const name = listenerName ?? this.config.listeners[0]?.name;
+    return name === undefined ? undefined : this.socketServer?.boundPort(name);
+  }
+
+  async startup(): Promise<void> {
+    const config = this.config;
+    this.log.info('starting');
+    this.log.info(`CRC32C implementation: ${crc32cImplementation()}`);
+
+    // ZooKeeper: session, bootstrap paths, cluster id.
+    this.log.info(`Connecting to zookeeper on ${config.zookeeperConnect}`);
+    const zkSession = new ZkSession({
+      connectString: config.zookeeperConnect,
+      sessionTimeoutMs: config.zookeeperSessionTimeoutMs,
+      connectionTimeoutMs: config.zookeeperConnectionTimeoutMs,
+      logger: this.logging.logger('kafka.zookeeper.ZooKeeperClient', 'ZooKeeperClient Kafka server'),
+    });
+    this.zkSession = zkSession;
+    await zkSession.start();
+    const zkClient = new KafkaZkClient(zkSession);
+    this.zkClient = zkClient;
+    await zkClient.createTopLevelPaths();
+    this.clusterId = await zkClient.getOrCreateClusterId();
+    this.log.info(`Cluster ID = ${this.clusterId}`);
+
+    // meta.properties: broker id and cluster id must match what the log dirs were written with.
+    this.brokerId = await this.resolveBrokerId(zkClient);
+
+    // Logs: recovery happens here, before the broker registers.
+    const defaultLogConfig = buildLogConfig(config, {});
+    const logManager = new LogManager({
+      logDirs: config.logDirs,
+      defaultConfig: defaultLogConfig,
+      retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+      logger: this.logging.logger('kafka.log.LogManager', 'LogManager'),
+      logging: this.logging,
+    });
+    this.logManager = logManager;
+    await logManager.startup();
+
+    const metadataCache = new MetadataCache(this.brokerId);
+    const replicaManager = new ReplicaManager({
+      brokerId: this.brokerId,
+      logManager,
+      metadataCache,
+      logConfigFor: async (topic) => buildLogConfig(config, await zkClient.fetchEntityConfig('topics', topic)),
+      logger: this.logging.logger('kafka.server.ReplicaManager', `ReplicaManager broker=${this.brokerId}`),
+      stateChangeLogger: this.logging.logger('state.change.logger', ''),
+    });
+    this.replicaManager = replicaManager;
+
+    const adminManager = new ZkAdminManager({
+      config,
+      zkClient,
+      metadataCache,
+      logger: this.logging.logger('kafka.server.ZkAdminManager', `Admin Manager on Broker ${this.brokerId}`),
+    });
+    const autoTopicCreation = new AutoTopicCreationManager({
+      config,
+      adminManager,
+      logger: this.logging.logger('kafka.server.AutoTopicCreationManager', ''),
+    });
+
+    let dispatcher: RequestDispatcher | undefined;
+    const services: BrokerServices = {
+      brokerId: this.brokerId,
+      clusterId: this.clusterId,
+      config,
+      metadataCache,
+      replicaManager,
+      adminManager,
+      autoTopicCreation,
+      isActiveController: () => this.controller?.isActive ?? false,
+      apiVersions: () => dispatcher!.apiVersions(),
+      finalizedFeaturesEpoch: () => this.featureEpoch,
+    };
+    dispatcher = new RequestDispatcher(
+      createHandlers(services, this.logging.logger('state.change.logger', '')),
+      this.logging.logger('kafka.network.RequestChannel', ''),
+      this.logging.logger('kafka.request.logger', ''),
+    );
+
+    // Listeners. They accept connections now; Kafka also starts its socket server before registering.
+    const socketServer = new SocketServer({
+      maxRequestSize: config.socketRequestMaxBytes,
+      maxQueuedRequests: config.queuedMaxRequests,
+      connectionsMaxIdleMs: config.connectionsMaxIdleMs,
+      processor: dispatcher.process,
+      logger: this.logging.logger('kafka.network.SocketServer', `SocketServer listenerType=ZK_BROKER, nodeId=${this.brokerId}`),
+    });
+    this.socketServer = socketServer;
+    await socketServer.startup(config.listeners);
+
+    // Registration: the broker epoch is the czxid of /brokers/ids/<id>.
+    const registration = brokerRegistration(config, this.brokerId, (name) => socketServer.boundPort(name));
+    const epoch = await zkClient.registerBroker(registration);
+    replicaManager.brokerEpoch = epoch;
+    this.log.info(`Registered broker ${this.brokerId} at path /brokers/ids/${this.brokerId} with addresses: ` +
+      `${registration.endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`).join(',')}, czxid (broker epoch): ${epoch}`);
+
+    // Controller election.
+    const controller = new KafkaController({
+      config,
+      zkClient,
+      zkSession,
+      logging: this.logging,
+      brokerInfo: registration,
+      brokerEpoch: epoch,
+      onBrokerEpochChange: (newEpoch: number) => {
+        replicaManager.brokerEpoch = newEpoch;
+      },
+    });
+    this.controller = controller;
+    await controller.startup();
+    this.featureEpoch = await zkClient.getFeatureZNodeVersion().catch(() => -1);
+
+    logManager.startBackgroundTasks();
+    this.hwCheckpointTimer = setInterval(() => {
+      logManager.checkpointHighWatermarks(replicaManager.highWatermarks()).catch((err: unknown) =>
+        this.log.error('Error while writing the high watermark checkpoint', err),
+      );
+    }, config.replicaHighWatermarkCheckpointIntervalMs);
+    this.hwCheckpointTimer.unref();
+
+    this.log.info('started');
+  }
+
+  /** Clean shutdown; safe to call more than once and after a failed startup. */
+  shutdown(): Promise<void> {
+    if (!this.shuttingDown) this.shuttingDown = this.doShutdown();
+    return this.shuttingDown;
+  }
+
+  private async doShutdown(): Promise<void> {
+    this.log.info('shutting down');
+    if (this.hwCheckpointTimer) clearInterval(this.hwCheckpointTimer);
+    const step = async (what: string, fn: () => Promise<void> | void) => {
+      try {
+        await fn();
+      } catch (err) {
+        this.log.error(`Error during shutdown while ${what}`, err);
+      }
+    };
+    if (this.socketServer) await step('stopping the socket server', () => this.socketServer!.shutdown());
+    if (this.replicaManager) await step('stopping the replica manager', () => this.replicaManager!.shutdown());
+    if (this.controller) await step('stopping the controller', () => this.controller!.shutdown());
+    if (this.logManager) {
+      const rm = this.replicaManager;
+      if (rm) await step('writing the high watermark checkpoint', () => this.logManager!.checkpointHighWatermarks(rm.highWatermarks()));
+      await step('shutting down the log manager', () => this.logManager!.shutdown());
+    }
+    if (this.zkSession) await step('closing the ZooKeeper session', () => this.zkSession!.close());
+    this.log.info('shut down completed');
+  }
+
+  /** Kafka's getOrGenerateBrokerId with the meta.properties checks of every log dir. */
+  private async resolveBrokerId(zkClient: KafkaZkClient): Promise<number> {
+    const config = this.config;
+    const existing = await readBrokerMetadata(config.logDirs);
+    let brokerId = config.brokerId;
+    if (existing.brokerId !== undefined) {
+      if (brokerId >= 0 && brokerId !== existing.brokerId) {
+        throw new Error(
+          `Configured broker.id ${brokerId} doesn't match stored broker.id Some(${existing.brokerId}) in ` +
+            `meta.properties. If you moved your data, make sure your configured broker.id matches. If you ` +
+            `intend to create a new broker, you should remove all data in your data directories (log.dirs).`,
+        );
+      }
+      brokerId = existing.brokerId;
+    }
+    if (existing.clusterId !== undefined && existing.clusterId !== this.clusterId) {
+      throw new Error(
+        `The Cluster ID ${this.clusterId} doesn't match stored clusterId Some(${existing.clusterId}) in ` +
+          `meta.properties. The broker is trying to join the wrong cluster. Configured zookeeper.connect may be wrong.`,
+      );
+    }
+    if (brokerId < 0) {
+      if (!config.brokerIdGenerationEnable) {
+        throw new Error('broker.id is -1 and broker.id.generation.enable is false: no broker id can be assigned');
+      }
+      brokerId = await zkClient.generateBrokerId(config.reservedBrokerMaxId);
+      this.log.info(`Generated broker id ${brokerId} from /brokers/seqid`);
+    }
+    await writeBrokerMetadata(config.logDirs, { brokerId, clusterId: this.clusterId });
+    if (brokerId !== this.brokerId) {
+      this.brokerId = brokerId;
+      config.setBrokerId(brokerId);
+    }
+    return brokerId;
+  }
+}
