@@ -1,0 +1,10 @@
+/**
+ * RecordBatch v2 handling: views, validation, offset assignment, building and decoding, codecs.
+ */
+export * from './assign-offsets';
+export * from './crc32c';
+export * from './produce-validation';
+export * from './record';
+export * from './record-batch';
+export * from './record-batch-builder';
+export { codecFor, CompressionError, type CompressionCodec, gzipCodec, lz4Codec, snappyCodec, zstdCodec } from './compression';
