@@ -1,0 +1,78 @@
+/**
+ * Helpers for driving real client programs from integration tests: kcat (librdkafka) and kafka-python
+ * (Debian's python3-kafka, run with /usr/bin/python3), plus kafkajs compression codecs backed by the
+ * project's own codec module so kafkajs can produce snappy, lz4 and zstd batches.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { CompressionCodecs, CompressionTypes, logLevel, Kafka } from 'kafkajs';
+import { lz4Codec, snappyCodec, zstdCodec, type CompressionCodec } from '../../src/protocol/records/compression';
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a program to completion, feeding stdin; never throws for a non-zero exit. */
+export function run(cmd: string, args: string[], opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+export function kcat(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  return run('kcat', args, opts);
+}
+
+/** Runs a Python snippet with the system python3 (where Debian installs python3-kafka). */
+export function python(script: string, opts: { timeoutMs?: number } = {}): Promise<RunResult> {
+  return run('/usr/bin/python3', ['-c', script], opts);
+}
+
+export function execOk(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(cmd, args, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+  );
+}
+
+function kafkajsCodec(codec: CompressionCodec) {
+  return () => ({
+    async compress(encoder: { buffer: Buffer }) {
+      return codec.compress(encoder.buffer);
+    },
+    async decompress(buffer: Buffer) {
+      return codec.decompress(buffer);
+    },
+  });
+}
+
+let codecsRegistered = false;
+/** Registers snappy, lz4 and zstd with kafkajs (it ships gzip only). */
+export function registerKafkajsCodecs(): void {
+  if (codecsRegistered) return;
+  codecsRegistered = true;
+  const table = CompressionCodecs as unknown as Record<number, unknown>;
+  table[CompressionTypes.Snappy] = kafkajsCodec(snappyCodec());
+  table[CompressionTypes.LZ4] = kafkajsCodec(lz4Codec());
+  table[CompressionTypes.ZSTD] = kafkajsCodec(zstdCodec());
+}
+
+export function kafkajs(bootstrap: string, clientId = 'ts-kafka-test'): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: bootstrap.split(','),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 1000 },
+  });
+}
