@@ -29,8 +29,8 @@ export class FrameDecoder {
   /** Feeds one chunk; returns the frames it completes (possibly none). Throws InvalidFrameSizeError. */
   push(chunk: Buffer): Buffer[] {
     const frames: Buffer[] = [];
-    if (this.buffered === 0) {
-      // Fast path: parse frames straight out of the chunk.
+    if (this.buffered === 0 && this.frameSize < 0) {
+      // Fast path: nothing pending, so the chunk starts with a size; parse frames straight out of it.
       let pos = 0;
       while (chunk.length - pos >= 4) {
         const size = chunk.readInt32BE(pos);
