@@ -14,6 +14,7 @@
  *
  * Errors are returned as data with Kafka's error codes; nothing is thrown.
  */
+import { ErrorCode } from '../errors';
 import {
   BatchAttribute,
   BatchField,
@@ -30,17 +31,14 @@ import { crc32c } from './crc32c';
 import { InvalidRecordFormatError, readRecordSummary, type RecordSummary } from './record';
 import { type Cursor, VarintError } from './varint';
 
-/**
- * The Kafka error codes validation can return. The same numbers are in the protocol module's error
- * table; they are repeated here because that table did not exist when this module was written.
- */
+/** The Kafka error codes validation can return (from the protocol's error table). */
 export const RecordsErrorCode = {
-  CORRUPT_MESSAGE: 2,
-  MESSAGE_TOO_LARGE: 10,
-  INVALID_TIMESTAMP: 32,
-  UNSUPPORTED_FOR_MESSAGE_FORMAT: 43,
-  UNSUPPORTED_COMPRESSION_TYPE: 76,
-  INVALID_RECORD: 87,
+  CORRUPT_MESSAGE: ErrorCode.CORRUPT_MESSAGE,
+  MESSAGE_TOO_LARGE: ErrorCode.MESSAGE_TOO_LARGE,
+  INVALID_TIMESTAMP: ErrorCode.INVALID_TIMESTAMP,
+  UNSUPPORTED_FOR_MESSAGE_FORMAT: ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT,
+  UNSUPPORTED_COMPRESSION_TYPE: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
+  INVALID_RECORD: ErrorCode.INVALID_RECORD,
 } as const;
 export type RecordsErrorCode = (typeof RecordsErrorCode)[keyof typeof RecordsErrorCode];
 
