@@ -1,0 +1,359 @@
+/**
+ * The project's admin client: what kafka-topics and tests need from Kafka's Admin API.
+ *
+ * - CreateTopics (v0-7) and DeleteTopics (v0-6, by name) go to the active controller (Metadata's
+ *   controllerId); NOT_CONTROLLER and other retriable errors refresh the metadata and retry until the
+ *   API timeout (default.api.timeout.ms), as Kafka's KafkaAdminClient does.
+ * - Topic listing and descriptions come from Metadata; DescribeConfigs (v0-4) goes to any broker for
+ *   topic resources and to the broker itself for broker resources.
+ *
+ * Results are per item (a topic's failure does not hide the others' outcome); `*OrThrow` helpers
+ * raise the first error, like KafkaFuture.all().get().
+ */
+
+import { ApiKeys, ErrorCode, type RequestInputOf } from '../protocol';
+import { KafkaResponseError, isRetriable } from './client-errors';
+import type { BrokerNode, KafkaClient, PartitionMetadata } from './kafka-client';
+
+/** A topic to create. Unset counts/factors (-1) take the broker defaults (KIP-464). */
+export interface NewTopic {
+  name: string;
+  numPartitions?: number;
+  replicationFactor?: number;
+  /** Explicit assignment: replica broker ids per partition, partition 0 first. */
+  replicaAssignment?: readonly (readonly number[])[];
+  configs?: Readonly<Record<string, string>>;
+}
+
+/** Outcome of creating one topic. */
+export interface CreateTopicResult {
+  name: string;
+  error: KafkaResponseError | null;
+  topicId: string | null;
+  numPartitions: number;
+  replicationFactor: number;
+}
+
+/** Outcome of deleting one topic. */
+export interface DeleteTopicResult {
+  name: string;
+  error: KafkaResponseError | null;
+}
+
+/** A topic in a listing. */
+export interface TopicListing {
+  name: string;
+  topicId: string;
+  isInternal: boolean;
+}
+
+/** A topic's description from Metadata. */
+export interface TopicDescription {
+  name: string;
+  topicId: string;
+  isInternal: boolean;
+  partitions: PartitionMetadata[];
+}
+
+/** DescribeConfigs resource types (Kafka's ConfigResource.Type ids). */
+export const ConfigResourceType = {
+  TOPIC: 2,
+  BROKER: 4,
+  BROKER_LOGGER: 8,
+} as const;
+export type ConfigResourceType = (typeof ConfigResourceType)[keyof typeof ConfigResourceType];
+
+/** Config sources (DescribeConfigs v1+ ConfigSource ids), by Kafka's names. */
+export const ConfigSource = {
+  UNKNOWN: 0,
+  DYNAMIC_TOPIC_CONFIG: 1,
+  DYNAMIC_BROKER_CONFIG: 2,
+  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
+  STATIC_BROKER_CONFIG: 4,
+  DEFAULT_CONFIG: 5,
+  DYNAMIC_BROKER_LOGGER_CONFIG: 6,
+  CLIENT_METRICS_CONFIG: 7,
+} as const;
+
+/** One config entry of a described resource. */
+export interface ConfigEntry {
+  name: string;
+  value: string | null;
+  /** ConfigSource id (UNKNOWN for v0 answers that are not defaults). */
+  source: number;
+  /** Kafka's ConfigEntry.isDefault(): the value is the built-in default. */
+  isDefault: boolean;
+  isReadOnly: boolean;
+  isSensitive: boolean;
+  synonyms: { name: string; value: string | null; source: number }[];
+  /** DescribeConfigs v3+ config type id (0 = unknown). */
+  type: number;
+  documentation: string | null;
+}
+
+/** The configs of one resource. */
+export interface ConfigResourceResult {
+  resourceType: number;
+  resourceName: string;
+  error: KafkaResponseError | null;
+  entries: ConfigEntry[];
+}
+
+/** What describeCluster returns. */
+export interface ClusterDescription {
+  clusterId: string | null;
+  controllerId: number;
+  brokers: BrokerNode[];
+}
+
+/** Options of Admin. */
+export interface AdminOptions {
+  /** default.api.timeout.ms: overall time an operation may take with its retries. Default 60000. */
+  defaultApiTimeoutMs?: number;
+}
+
+/** Admin operations over a KafkaClient (the client is owned by the caller). */
+export class Admin {
+  private readonly defaultApiTimeoutMs: number;
+
+  constructor(
+    private readonly client: KafkaClient,
+    options?: AdminOptions,
+  ) {
+    this.defaultApiTimeoutMs = options?.defaultApiTimeoutMs ?? 60_000;
+  }
+
+  /** Creates topics through the controller; per-topic results (TOPIC_ALREADY_EXISTS etc. as errors). */
+  async createTopics(
+    topics: readonly NewTopic[],
+    options?: { timeoutMs?: number; validateOnly?: boolean },
+  ): Promise<CreateTopicResult[]> {
+    const timeoutMs = options?.timeoutMs ?? this.defaultApiTimeoutMs;
+    const results = new Map<string, CreateTopicResult>();
+    let pending = [...topics];
+    await this.client.retry(
+      async () => {
+        const conn = await this.client.controllerConnection();
+        const version = conn.pickVersion(ApiKeys.CreateTopics, 0, 7);
+        const request = {
+          topics: pending.map((t) => ({
+            name: t.name,
+            numPartitions: t.replicaAssignment ? -1 : (t.numPartitions ?? -1),
+            replicationFactor: t.replicaAssignment ? -1 : (t.replicationFactor ?? -1),
+            assignments: (t.replicaAssignment ?? []).map((brokerIds, partitionIndex) => ({
+              partitionIndex,
+              brokerIds: [...brokerIds],
+            })),
+            configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
+          })),
+          timeoutMs: Math.min(timeoutMs, 2_147_483_647),
+          validateOnly: options?.validateOnly ?? false,
+        } as RequestInputOf<typeof ApiKeys.CreateTopics>;
+        const response = await conn.request(ApiKeys.CreateTopics, version, request, {
+          timeoutMs: this.client.requestTimeoutMs + timeoutMs,
+        });
+        const retry: NewTopic[] = [];
+        for (const r of response.topics) {
+          const error = r.errorCode === ErrorCode.NONE ? null : new KafkaResponseError(r.errorCode, { message: r.errorMessage });
+          const wanted = pending.find((t) => t.name === r.name);
+          // NOT_CONTROLLER: the controller moved between Metadata and CreateTopics; ask the new one.
+          if (error && r.errorCode === ErrorCode.NOT_CONTROLLER && wanted) {
+            retry.push(wanted);
+            continue;
+          }
+          results.set(r.name, {
+            name: r.name,
+            error,
+            topicId: r.topicId && r.topicId !== 'AAAAAAAAAAAAAAAAAAAAAA' ? r.topicId : null,
+            numPartitions: r.numPartitions,
+            replicationFactor: r.replicationFactor,
+          });
+        }
+        pending = retry;
+        if (pending.length > 0) throw new KafkaResponseError(ErrorCode.NOT_CONTROLLER);
+      },
+      { timeoutMs, operation: 'createTopics' },
+    );
+    return topics.map(
+      (t) =>
+        results.get(t.name) ?? {
+          name: t.name,
+          error: new KafkaResponseError(ErrorCode.UNKNOWN_SERVER_ERROR, { message: 'No result in the response' }),
+          topicId: null,
+          numPartitions: -1,
+          replicationFactor: -1,
+        },
+    );
+  }
+
+  /** createTopics, throwing the first per-topic error. */
+  async createTopicsOrThrow(topics: readonly NewTopic[], options?: { timeoutMs?: number }): Promise<CreateTopicResult[]> {
+    const results = await this.createTopics(topics, options);
+    for (const r of results) if (r.error) throw r.error;
+    return results;
+  }
+
+  /** Deletes topics (by name) through the controller; per-topic results. */
+  async deleteTopics(names: readonly string[], options?: { timeoutMs?: number }): Promise<DeleteTopicResult[]> {
+    const timeoutMs = options?.timeoutMs ?? this.defaultApiTimeoutMs;
+    const results = new Map<string, DeleteTopicResult>();
+    let pending = [...names];
+    await this.client.retry(
+      async () => {
+        const conn = await this.client.controllerConnection();
+        const version = conn.pickVersion(ApiKeys.DeleteTopics, 0, 6);
+        const request = {
+          topics: pending.map((name) => ({ name })),
+          topicNames: pending,
+          timeoutMs: Math.min(timeoutMs, 2_147_483_647),
+        } as RequestInputOf<typeof ApiKeys.DeleteTopics>;
+        const response = await conn.request(ApiKeys.DeleteTopics, version, request, {
+          timeoutMs: this.client.requestTimeoutMs + timeoutMs,
+        });
+        const retry: string[] = [];
+        for (const r of response.responses) {
+          const name = r.name ?? '';
+          if (r.errorCode === ErrorCode.NOT_CONTROLLER && pending.includes(name)) {
+            retry.push(name);
+            continue;
+          }
+          results.set(name, {
+            name,
+            error: r.errorCode === ErrorCode.NONE ? null : new KafkaResponseError(r.errorCode, { message: r.errorMessage }),
+          });
+        }
+        pending = retry;
+        if (pending.length > 0) throw new KafkaResponseError(ErrorCode.NOT_CONTROLLER);
+      },
+      { timeoutMs, operation: 'deleteTopics' },
+    );
+    return names.map(
+      (name) =>
+        results.get(name) ?? {
+          name,
+          error: new KafkaResponseError(ErrorCode.UNKNOWN_SERVER_ERROR, { message: 'No result in the response' }),
+        },
+    );
+  }
+
+  /** All topics (internal ones only with `listInternal`), sorted by name. */
+  async listTopics(options?: { listInternal?: boolean }): Promise<TopicListing[]> {
+    const cluster = await this.withRetries(() => this.client.fetchMetadata(null), 'listTopics');
+    return [...cluster.topics.values()]
+      .filter((t) => t.errorCode === ErrorCode.NONE && (options?.listInternal || !t.isInternal))
+      .map((t) => ({ name: t.name, topicId: t.topicId, isInternal: t.isInternal }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * Describes topics from Metadata. A topic that does not exist (or has another error) throws its
+   * Kafka error, as Admin.describeTopics(...).allTopicNames().get() does.
+   */
+  async describeTopics(names: readonly string[]): Promise<TopicDescription[]> {
+    if (names.length === 0) return [];
+    const cluster = await this.withRetries(async () => {
+      const c = await this.client.fetchMetadata(names);
+      // Partitions without a leader during creation come back as LEADER_NOT_AVAILABLE at topic level.
+      for (const name of names) {
+        const t = c.topics.get(name);
+        if (t && t.errorCode === ErrorCode.LEADER_NOT_AVAILABLE) throw new KafkaResponseError(t.errorCode);
+      }
+      return c;
+    }, 'describeTopics');
+    return names.map((name) => {
+      const t = cluster.topics.get(name);
+      if (!t) throw new KafkaResponseError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { context: name });
+      if (t.errorCode !== ErrorCode.NONE) {
+        throw new KafkaResponseError(t.errorCode, {
+          message: t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ? 'This server does not host this topic-partition.' : null,
+        });
+      }
+      return { name: t.name, topicId: t.topicId, isInternal: t.isInternal, partitions: t.partitions };
+    });
+  }
+
+  /** Brokers and controller from Metadata. */
+  async describeCluster(): Promise<ClusterDescription> {
+    const cluster = await this.withRetries(() => this.client.fetchMetadata([]), 'describeCluster');
+    return {
+      clusterId: cluster.clusterId,
+      controllerId: cluster.controllerId,
+      brokers: [...cluster.brokers.values()].sort((a, b) => a.nodeId - b.nodeId),
+    };
+  }
+
+  /**
+   * DescribeConfigs for topic or broker resources. Topic resources go to any broker; a broker
+   * resource goes to that broker.
+   */
+  async describeConfigs(
+    resources: readonly { type: number; name: string; configNames?: readonly string[] }[],
+    options?: { includeSynonyms?: boolean; includeDocumentation?: boolean },
+  ): Promise<ConfigResourceResult[]> {
+    const groups = new Map<number, typeof resources[number][]>(); // broker id (-1 = any) → resources
+    for (const r of resources) {
+      const target = r.type === ConfigResourceType.BROKER || r.type === ConfigResourceType.BROKER_LOGGER ? Number(r.name) : -1;
+      const list = groups.get(target) ?? [];
+      list.push(r);
+      groups.set(target, list);
+    }
+    const results = new Map<string, ConfigResourceResult>();
+    for (const [target, list] of groups) {
+      const response = await this.withRetries(async () => {
+        const conn = target >= 0 ? await this.client.connectionTo(target) : await this.client.anyConnection();
+        const version = conn.pickVersion(ApiKeys.DescribeConfigs, 0, 4);
+        const request = {
+          resources: list.map((r) => ({
+            resourceType: r.type,
+            resourceName: r.name,
+            configurationKeys: r.configNames ? [...r.configNames] : null,
+          })),
+          includeSynonyms: version >= 1 ? (options?.includeSynonyms ?? false) : false,
+          includeDocumentation: version >= 3 ? (options?.includeDocumentation ?? false) : false,
+        } as RequestInputOf<typeof ApiKeys.DescribeConfigs>;
+        return { version, body: await conn.request(ApiKeys.DescribeConfigs, version, request) };
+      }, 'describeConfigs');
+      for (const r of response.body.results) {
+        results.set(`${r.resourceType}:${r.resourceName}`, {
+          resourceType: r.resourceType,
+          resourceName: r.resourceName,
+          error: r.errorCode === ErrorCode.NONE ? null : new KafkaResponseError(r.errorCode, { message: r.errorMessage }),
+          entries: r.configs.map((c) => {
+            const source = response.version >= 1 ? c.configSource : c.isDefault ? ConfigSource.DEFAULT_CONFIG : ConfigSource.UNKNOWN;
+            return {
+              name: c.name,
+              value: c.value,
+              source,
+              isDefault: source === ConfigSource.DEFAULT_CONFIG,
+              isReadOnly: c.readOnly,
+              isSensitive: c.isSensitive,
+              synonyms: c.synonyms.map((s) => ({ name: s.name, value: s.value, source: s.source })),
+              type: c.configType,
+              documentation: c.documentation,
+            };
+          }),
+        });
+      }
+    }
+    return resources.map(
+      (r) =>
+        results.get(`${r.type}:${r.name}`) ?? {
+          resourceType: r.type,
+          resourceName: r.name,
+          error: new KafkaResponseError(ErrorCode.UNKNOWN_SERVER_ERROR, { message: 'No result in the response' }),
+          entries: [],
+        },
+    );
+  }
+
+  private withRetries<T>(fn: () => Promise<T>, operation: string): Promise<T> {
+    return this.client.retry(fn, {
+      timeoutMs: this.defaultApiTimeoutMs,
+      operation,
+      retriable: isRetriable,
+      onRetry: async () => {
+        await this.client.fetchMetadata([]).catch(() => undefined);
+      },
+    });
+  }
+}
