@@ -40,7 +40,7 @@ export interface RequestHeader {
   apiKey: number;
   apiVersion: number;
   correlationId: number;
-  /** Null in header v0 (ControlledShutdown v0) or when the client sends a null id. */
+  /** Null when the client sends a null id; "" (Kafka's default) in header v0, which has none. */
   clientId: string | null;
 }
 

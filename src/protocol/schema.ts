@@ -241,17 +241,27 @@ function compileStruct(name: string, defs: readonly FieldDefinition[], ctx: Comp
     const total = (known?.length ?? 0) + (unknown?.length ?? 0);
     w.writeUnsignedVarint(total);
     if (total === 0) return;
-    const items: { tag: number; write: (w: ByteWriter) => void }[] = [];
-    for (const f of known ?? []) items.push({ tag: f.tag, write: (t) => f.codec!.write(t, value[f.key]) });
-    for (const u of unknown ?? []) items.push({ tag: u.tag, write: (t) => t.writeRaw(u.data) });
-    items.sort((a, b) => a.tag - b.tag);
-    for (const item of items) {
-      const scratch = new ByteWriter({ initialCapacity: 64 });
-      item.write(scratch);
-      const bytes = scratch.toBuffer();
-      w.writeUnsignedVarint(item.tag);
-      w.writeUnsignedVarint(bytes.length);
-      w.writeRaw(bytes);
+    // Known fields are already in tag order; merge the unknown ones (kept as received) into that order.
+    const unknownSorted = unknown === undefined ? [] : [...unknown].sort((a, b) => a.tag - b.tag);
+    const knownList = known ?? [];
+    let k = 0;
+    let u = 0;
+    while (k < knownList.length || u < unknownSorted.length) {
+      if (u >= unknownSorted.length || (k < knownList.length && knownList[k]!.tag <= unknownSorted[u]!.tag)) {
+        const f = knownList[k++]!;
+        // The size precedes the value, so the value is encoded aside first (tagged fields are rare and small).
+        const scratch = new ByteWriter({ initialCapacity: 64 });
+        f.codec!.write(scratch, value[f.key]);
+        const bytes = scratch.toBuffer();
+        w.writeUnsignedVarint(f.tag);
+        w.writeUnsignedVarint(bytes.length);
+        w.writeRaw(bytes);
+      } else {
+        const raw = unknownSorted[u++]!;
+        w.writeUnsignedVarint(raw.tag);
+        w.writeUnsignedVarint(raw.data.length);
+        w.writeRaw(raw.data);
+      }
     }
   }
 
