@@ -70,42 +70,56 @@ class TaskRunner {
   }
 }
 
+// Node timers fire after at most 2^31-1 ms (longer delays fire at once), so longer waits are chained.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** The broker's scheduler, on Node timers. */
 export class KafkaScheduler implements Scheduler {
   private readonly logger: Logger;
-  private readonly tasks = new Set<{ runner: TaskRunner; timers: NodeJS.Timeout[] }>();
+  private readonly tasks = new Set<{ runner: TaskRunner; timer: NodeJS.Timeout | null }>();
   private stopped = false;
 
   constructor(options: { logger?: Logger } = {}) {
     this.logger = options.logger ?? NOOP_LOGGER;
   }
 
+  /**
+   * Schedules `fn` after `delayMs` (default 0) and, if `periodMs` > 0, at a fixed rate after that.
+   * Delays beyond Node's timer limit (about 24.8 days), such as Kafka's Long.MAX_VALUE intervals,
+   * are honoured rather than firing at once.
+   */
   schedule(name: string, fn: TaskFunction, options: ScheduleOptions = {}): ScheduledTask {
     if (this.stopped) throw new SchedulerShutdownError(name);
     const delayMs = Math.max(0, options.delayMs ?? 0);
     const periodMs = options.periodMs ?? 0;
     this.logger.debug(() => `Scheduling task ${name} with initial delay ${delayMs} ms and period ${periodMs} ms.`);
-    const entry = { runner: new TaskRunner(name, fn, this.logger), timers: [] as NodeJS.Timeout[] };
+    const entry = { runner: new TaskRunner(name, fn, this.logger), timer: null as NodeJS.Timeout | null };
     this.tasks.add(entry);
-    const first = setTimeout(() => {
+    let dueAt = Date.now() + delayMs;
+    const arm = (): void => {
+      const wait = Math.max(0, dueAt - Date.now());
+      entry.timer = setTimeout(wait > MAX_TIMER_MS ? arm : fire, Math.min(wait, MAX_TIMER_MS));
+      entry.timer.unref();
+    };
+    const fire = (): void => {
+      if (entry.runner.cancelled) return;
+      const run = entry.runner.run();
       if (periodMs > 0) {
-        const interval = setInterval(() => entry.runner.run(), periodMs);
-        interval.unref();
-        entry.timers.push(interval);
-        entry.runner.run();
+        // Fixed rate: the next run is due one period after this one was due, not after it ended.
+        dueAt += periodMs;
+        if (dueAt < Date.now()) dueAt = Date.now();
+        arm();
       } else {
-        const run = entry.runner.run();
         // A one-shot task is forgotten once it has run (shutdown still waits for it meanwhile).
         void (run ?? Promise.resolve()).then(() => this.tasks.delete(entry));
       }
-    }, delayMs);
-    first.unref();
-    entry.timers.push(first);
+    };
+    arm();
     return {
       name,
       cancel: () => {
         entry.runner.cancelled = true;
-        for (const t of entry.timers) clearTimeout(t);
+        if (entry.timer !== null) clearTimeout(entry.timer);
         if (entry.runner.running === null) this.tasks.delete(entry);
         else void entry.runner.running.then(() => this.tasks.delete(entry));
       },
@@ -122,7 +136,7 @@ export class KafkaScheduler implements Scheduler {
     const running: Promise<void>[] = [];
     for (const entry of this.tasks) {
       entry.runner.cancelled = true;
-      for (const t of entry.timers) clearTimeout(t);
+      if (entry.timer !== null) clearTimeout(entry.timer);
       if (entry.runner.running !== null) running.push(entry.runner.running);
     }
     this.tasks.clear();

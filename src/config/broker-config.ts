@@ -99,7 +99,7 @@ export class KafkaConfig extends BrokerConfigAccessors {
   #dynamicDefault: Props;
   #dynamicBroker: Props;
   #state: BrokerConfigState;
-  readonly #brokerId: number | null;
+  #brokerId: number | null;
 
   /**
    * Validates static properties (and optional dynamic layers). Throws ConfigException naming the
@@ -144,6 +144,14 @@ export class KafkaConfig extends BrokerConfigAccessors {
       warnings: this.warnings.filter((w) => !this.#state.derived.warnings.includes(w)),
       brokerId,
     });
+  }
+
+  /**
+   * Sets the broker id in use in place (Kafka's `config.brokerId = ...` after generating an id or
+   * reading meta.properties). Like withBrokerId, it leaves the configured broker.id untouched.
+   */
+  setBrokerId(brokerId: number): void {
+    this.#brokerId = brokerId;
   }
 
   // Derived values (Kafka's KafkaConfig getters that combine properties).
@@ -275,9 +283,13 @@ export class KafkaConfig extends BrokerConfigAccessors {
   /**
    * DescribeConfigs for this broker's resource (resource name = broker id), or with `clusterDefault`
    * for the cluster-wide resource (empty resource name: only the `<default>` dynamic configs).
-   * `names` restricts the result (Kafka's configurationKeys); entries are sorted by name.
+   * `names` restricts the result (Kafka's configurationKeys); entries are sorted by name. As in the
+   * request, `includeSynonyms: false` leaves synonyms empty and `includeDocumentation: false` leaves
+   * documentation null (both default to true); the source is computed from the synonyms either way.
    */
-  describe(options: { names?: readonly string[]; clusterDefault?: boolean } = {}): ConfigEntry[] {
+  describe(
+    options: { names?: readonly string[]; clusterDefault?: boolean; includeSynonyms?: boolean; includeDocumentation?: boolean } = {},
+  ): ConfigEntry[] {
     const candidates = options.clusterDefault
       ? Object.keys(this.#dynamicDefault)
       : [
@@ -288,7 +300,12 @@ export class KafkaConfig extends BrokerConfigAccessors {
         ];
     const wanted = options.names === undefined || options.names.length === 0 ? null : new Set(options.names);
     const names = [...new Set(candidates)].filter((n) => wanted === null || wanted.has(n)).sort();
-    return names.map((name) => this.describeOne(name, options.clusterDefault ?? false));
+    return names.map((name) => {
+      const entry = this.describeOne(name, options.clusterDefault ?? false);
+      if (options.includeSynonyms === false) entry.synonyms = [];
+      if (options.includeDocumentation === false) entry.documentation = null;
+      return entry;
+    });
   }
 
   private describeOne(name: string, clusterDefault: boolean): ConfigEntry {

@@ -122,9 +122,14 @@ export function buildLogConfig(broker: KafkaConfig, overrides: Props): LogConfig
  * DescribeConfigs for a topic resource, as Kafka's ConfigHelper.createTopicConfigEntry: every topic
  * config with its effective value; the source and synonyms are the topic override (TOPIC_CONFIG)
  * followed by the broker synonym's layers (dynamic per-broker, dynamic default, static, default).
- * `names` restricts the result; entries are sorted by name.
+ * `names` restricts the result; entries are sorted by name. `includeSynonyms: false` /
+ * `includeDocumentation: false` leave synonyms empty / documentation null, as in the request.
  */
-export function describeTopicConfigs(broker: KafkaConfig, overrides: Props, options: { names?: readonly string[] } = {}): ConfigEntry[] {
+export function describeTopicConfigs(
+  broker: KafkaConfig,
+  overrides: Props,
+  options: { names?: readonly string[]; includeSynonyms?: boolean; includeDocumentation?: boolean } = {},
+): ConfigEntry[] {
   const wanted = options.names === undefined || options.names.length === 0 ? null : new Set(options.names);
   const entries: ConfigEntry[] = [];
   for (const def of [...TOPIC_CONFIG_DEFS].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -142,8 +147,8 @@ export function describeTopicConfigs(broker: KafkaConfig, overrides: Props, opti
       readOnly: false,
       sensitive: false,
       type: configTypeId(def.type),
-      synonyms,
-      documentation: def.doc,
+      synonyms: options.includeSynonyms === false ? [] : synonyms,
+      documentation: options.includeDocumentation === false ? null : def.doc,
     });
   }
   return entries;

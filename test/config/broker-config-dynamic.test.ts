@@ -104,6 +104,13 @@ describe('KafkaConfig.describe', () => {
     assert.equal(untyped.source, 'STATIC_BROKER_CONFIG');
   });
 
+  it('can leave out synonyms and documentation, keeping the source', () => {
+    const [e] = load({ 'num.partitions': '6' }).describe({ names: ['num.partitions'], includeSynonyms: false, includeDocumentation: false });
+    assert.equal(e.source, 'STATIC_BROKER_CONFIG');
+    assert.deepEqual(e.synonyms, []);
+    assert.equal(e.documentation, null);
+  });
+
   it('internal properties are listed only when set', () => {
     assert.equal(load().describe({ names: ['log.initial.task.delay.ms'] }).length, 0);
     assert.equal(entry(load({ 'log.initial.task.delay.ms': '100' }), 'log.initial.task.delay.ms').value, '100');

@@ -231,5 +231,8 @@ describe('derived values', () => {
     assert.equal(generated.numPartitions, 3);
     assert.equal(c.brokerId, -1);
     assert.equal(generated.describe({ names: ['broker.id'] })[0].value, '-1');
+    c.setBrokerId(1002);
+    assert.equal(c.brokerId, 1002);
+    assert.equal(c.get('broker.id'), -1);
   });
 });
