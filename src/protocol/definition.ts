@@ -70,11 +70,14 @@ export interface StructDefinition {
   readonly fields: readonly FieldDefinition[];
 }
 
-/** A request, response or header: all of its versions. */
+/**
+ * A request, response or header, or a `data` payload carried inside another message (e.g. the consumer
+ * protocol's subscription bytes, or __consumer_offsets keys and values): all of its versions.
+ */
 export interface MessageDefinition {
   /** Kafka's name, e.g. "MetadataRequest". */
   readonly name: string;
-  readonly type: 'request' | 'response' | 'header';
+  readonly type: 'request' | 'response' | 'header' | 'data';
   readonly validVersions: string;
   /** Versions using compact encodings and tagged-field sections, e.g. "9+", or "none". */
   readonly flexibleVersions: string;

@@ -42,5 +42,5 @@ export {
   UnsupportedApiVersionError,
 } from './protocol-errors';
 export { ByteReader } from './reader';
-export { ZERO_UUID, decodeMessage, encodeMessage, messageDefaults, messagePlan } from './schema';
+export { ZERO_UUID, messageDefaults, messagePlan, type FieldPlan, type StructPlan } from './schema';
 export { ByteWriter } from './writer';

@@ -350,20 +350,6 @@ export function messagePlan(message: MessageDefinition, version: number): Struct
   return plan;
 }
 
-/** Decodes one `message` of `version` from the reader's position. */
-export function decodeMessage(message: MessageDefinition, version: number, reader: ByteReader): Record<string, unknown> {
-  return messagePlan(message, version).decode(reader);
-}
-
-/** Encodes `value` as `message` of `version` into the writer. */
-export function encodeMessage(
-  message: MessageDefinition,
-  version: number,
-  options: { writer: ByteWriter; value: object },
-): void {
-  messagePlan(message, version).encode(options.writer, options.value as Record<string, unknown>);
-}
-
 /** A new object holding the defaults of every field of `message` (the same for all versions). */
 export function messageDefaults(message: MessageDefinition): Record<string, unknown> {
   const validVersions = parseVersionRange(message.validVersions);
