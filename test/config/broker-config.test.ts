@@ -1,6 +1,6 @@
 // Loading and validating the broker configuration: defaults, precedence, warnings, invalid values.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -10,6 +10,13 @@ import { KafkaConfig, loadBrokerConfig, parseOverrides } from '../../src/config/
 import { ConfigException } from '../../src/config/config-exception';
 import { parseConfigValue } from '../../src/config/config-types';
 import { InvalidConfigurationError } from '../../src/common/kafka-error';
+
+/** The repository root (tests run from test/ with tsx and from dist/test/ once compiled). */
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
 
 const ZK = { 'zookeeper.connect': 'localhost:2181' };
 
@@ -105,7 +112,7 @@ describe('loadBrokerConfig sources', () => {
   });
 
   it('the shipped conf/server.properties loads without warnings', () => {
-    const c = loadBrokerConfig({ file: path.join(__dirname, '..', '..', 'conf', 'server.properties') });
+    const c = loadBrokerConfig({ file: path.join(repoRoot(), 'conf', 'server.properties') });
     assert.deepEqual(c.warnings, []);
     assert.equal(c.brokerId, 0);
     assert.deepEqual(c.listeners, [{ name: 'PLAINTEXT', host: 'localhost', port: 9092, securityProtocol: 'PLAINTEXT' }]);

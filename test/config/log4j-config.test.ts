@@ -1,13 +1,20 @@
 // Reading Kafka's log4j.properties format.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseLog4jConfig } from '../../src/config/log4j-config';
 
+/** The repository root (tests run from test/ with tsx and from dist/test/ once compiled). */
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
 describe('parseLog4jConfig', () => {
   it('reads the shipped conf/log4j.properties', () => {
-    const text = readFileSync(path.join(__dirname, '..', '..', 'conf', 'log4j.properties'), 'utf8');
+    const text = readFileSync(path.join(repoRoot(), 'conf', 'log4j.properties'), 'utf8');
     const config = parseLog4jConfig(text, { variables: { 'kafka.logs.dir': '/var/log/kafka' } });
     assert.deepEqual(config.warnings, []);
     assert.deepEqual(config.loggers.get(''), { level: 'INFO', appenders: ['stdout', 'kafkaAppender'], additivity: true });
