@@ -1,0 +1,154 @@
+/**
+ * Partition leader election strategies of the classic controller (Kafka's Election.scala and
+ * PartitionLeaderElectionAlgorithms in PartitionStateMachine.scala, 3.9 behaviour):
+ *
+ * - offline: the first replica in assignment order that is live and in the ISR; if there is none and unclean
+ *   election is allowed (topic config or cluster default), the first live replica, which becomes leader with
+ *   ISR = [itself] and, at IBP >= 3.2 (KIP-704), leader recovery state RECOVERING;
+ * - reassignment: the first live ISR member of the target replicas;
+ * - preferred: the first assigned replica, only if it is live and in the ISR;
+ * - controlled shutdown: the first live ISR member that is not shutting down; shutting-down brokers leave the ISR.
+ *
+ * Every elected leader gets the next leader epoch. Each result also names the replicas that receive the
+ * LeaderAndIsr request.
+ */
+import type { ControllerContext } from './controller-context';
+import { LeaderAndIsr, type TopicPartition } from './controller-types';
+
+export const ElectionStrategy = {
+  Offline: 'OfflinePartitionLeaderElectionStrategy',
+  Reassign: 'ReassignPartitionLeaderElectionStrategy',
+  PreferredReplica: 'PreferredReplicaPartitionLeaderElectionStrategy',
+  ControlledShutdown: 'ControlledShutdownPartitionLeaderElectionStrategy',
+} as const;
+
+/** How a leader is chosen when a partition moves to OnlinePartition from Online/Offline. */
+export type PartitionLeaderElectionStrategy =
+  | { readonly kind: typeof ElectionStrategy.Offline; readonly allowUnclean: boolean }
+  | { readonly kind: typeof ElectionStrategy.Reassign }
+  | { readonly kind: typeof ElectionStrategy.PreferredReplica }
+  | { readonly kind: typeof ElectionStrategy.ControlledShutdown };
+
+/** Kafka's toString of a strategy, used in state-change log lines. */
+export function describeStrategy(s: PartitionLeaderElectionStrategy): string {
+  return s.kind === ElectionStrategy.Offline ? `${s.kind}(${s.allowUnclean})` : s.kind;
+}
+
+/** Outcome of one election: the new leader/ISR (undefined: no eligible leader) and the LeaderAndIsr recipients. */
+export interface ElectionResult {
+  readonly tp: TopicPartition;
+  readonly leaderAndIsr: LeaderAndIsr | undefined;
+  readonly liveReplicas: number[];
+  /** True when the leader was chosen outside the ISR. */
+  readonly unclean: boolean;
+}
+
+/** First live ISR member in assignment order, else (if allowed) the first live replica. */
+export function offlinePartitionLeaderElection(
+  assignment: readonly number[], isr: readonly number[], liveReplicas: ReadonlySet<number>, uncleanLeaderElectionEnabled: boolean,
+): { leader: number; unclean: boolean } | undefined {
+  const clean = assignment.find((id) => liveReplicas.has(id) && isr.includes(id));
+  if (clean !== undefined) return { leader: clean, unclean: false };
+  if (!uncleanLeaderElectionEnabled) return undefined;
+  const unclean = assignment.find((id) => liveReplicas.has(id));
+  return unclean === undefined ? undefined : { leader: unclean, unclean: true };
+}
+
+export function reassignPartitionLeaderElection(
+  reassignment: readonly number[], isr: readonly number[], liveReplicas: ReadonlySet<number>,
+): number | undefined {
+  return reassignment.find((id) => liveReplicas.has(id) && isr.includes(id));
+}
+
+export function preferredReplicaPartitionLeaderElection(
+  assignment: readonly number[], isr: readonly number[], liveReplicas: ReadonlySet<number>,
+): number | undefined {
+  const head = assignment[0];
+  return head !== undefined && liveReplicas.has(head) && isr.includes(head) ? head : undefined;
+}
+
+export function controlledShutdownPartitionLeaderElection(
+  assignment: readonly number[], isr: readonly number[], liveReplicas: ReadonlySet<number>,
+  shuttingDownBrokers: ReadonlySet<number>,
+): number | undefined {
+  return assignment.find((id) => liveReplicas.has(id) && isr.includes(id) && !shuttingDownBrokers.has(id));
+}
+
+/** Offline election; `uncleanAllowed` says, per partition, whether an out-of-ISR leader may be chosen. */
+export function leaderForOffline(
+  ctx: ControllerContext,
+  partitions: ReadonlyArray<{ tp: TopicPartition; leaderAndIsr: LeaderAndIsr; uncleanAllowed: boolean }>,
+  opts: { isLeaderRecoverySupported: boolean },
+): ElectionResult[] {
+  return partitions.map(({ tp, leaderAndIsr, uncleanAllowed }) => {
+    const assignment = ctx.partitionReplicaAssignment(tp);
+    const liveReplicas = assignment.filter((r) => ctx.isReplicaOnline(r, tp));
+    const elected = offlinePartitionLeaderElection(assignment, leaderAndIsr.isr, new Set(liveReplicas), uncleanAllowed);
+    let next: LeaderAndIsr | undefined;
+    if (elected !== undefined) {
+      const { leader } = elected;
+      const newIsr = leaderAndIsr.isr.includes(leader)
+        ? leaderAndIsr.isr.filter((r) => ctx.isReplicaOnline(r, tp))
+        : [leader];
+      next = !opts.isLeaderRecoverySupported || leaderAndIsr.isr.includes(leader)
+        ? leaderAndIsr.newLeaderAndIsr(leader, newIsr)
+        : leaderAndIsr.newRecoveringLeaderAndIsr(leader, newIsr);
+    }
+    return { tp, leaderAndIsr: next, liveReplicas, unclean: elected?.unclean ?? false };
+  });
+}
+
+/** Reassignment election: a live ISR member of the target replicas becomes leader; the ISR is kept. */
+export function leaderForReassign(
+  ctx: ControllerContext, partitions: ReadonlyArray<{ tp: TopicPartition; leaderAndIsr: LeaderAndIsr }>,
+): ElectionResult[] {
+  return partitions.map(({ tp, leaderAndIsr }) => {
+    const target = ctx.partitionFullReplicaAssignment(tp)?.targetReplicas ?? [];
+    const liveReplicas = target.filter((r) => ctx.isReplicaOnline(r, tp));
+    const leader = reassignPartitionLeaderElection(target, leaderAndIsr.isr, new Set(liveReplicas));
+    return {
+      tp,
+      leaderAndIsr: leader === undefined ? undefined : leaderAndIsr.newLeaderAndIsr(leader, leaderAndIsr.isr),
+      liveReplicas,
+      unclean: false,
+    };
+  });
+}
+
+/** Preferred election: the first assigned replica, if live and in the ISR; the ISR is kept. */
+export function leaderForPreferredReplica(
+  ctx: ControllerContext, partitions: ReadonlyArray<{ tp: TopicPartition; leaderAndIsr: LeaderAndIsr }>,
+): ElectionResult[] {
+  return partitions.map(({ tp, leaderAndIsr }) => {
+    const assignment = ctx.partitionReplicaAssignment(tp);
+    const liveReplicas = assignment.filter((r) => ctx.isReplicaOnline(r, tp));
+    const leader = preferredReplicaPartitionLeaderElection(assignment, leaderAndIsr.isr, new Set(liveReplicas));
+    return {
+      tp,
+      leaderAndIsr: leader === undefined ? undefined : leaderAndIsr.newLeaderAndIsr(leader, leaderAndIsr.isr),
+      liveReplicas,
+      unclean: false,
+    };
+  });
+}
+
+/** Controlled-shutdown election: leadership moves off shutting-down brokers, which also leave the ISR. */
+export function leaderForControlledShutdown(
+  ctx: ControllerContext, partitions: ReadonlyArray<{ tp: TopicPartition; leaderAndIsr: LeaderAndIsr }>,
+): ElectionResult[] {
+  const shuttingDown = ctx.shuttingDownBrokerIds;
+  return partitions.map(({ tp, leaderAndIsr }) => {
+    const assignment = ctx.partitionReplicaAssignment(tp);
+    const liveOrShuttingDown = assignment.filter((r) => ctx.isReplicaOnline(r, tp, true));
+    const leader = controlledShutdownPartitionLeaderElection(
+      assignment, leaderAndIsr.isr, new Set(liveOrShuttingDown), shuttingDown,
+    );
+    const newIsr = leaderAndIsr.isr.filter((r) => !shuttingDown.has(r));
+    return {
+      tp,
+      leaderAndIsr: leader === undefined ? undefined : leaderAndIsr.newLeaderAndIsr(leader, newIsr),
+      liveReplicas: liveOrShuttingDown,
+      unclean: false,
+    };
+  });
+}
