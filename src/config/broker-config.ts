@@ -30,7 +30,7 @@ interface BrokerConfigState {
 
 /** The canonical default text of every definition with a non-null default (Kafka's staticDefaultConfigs). */
 const STATIC_DEFAULTS: Props = Object.fromEntries(
-  BROKER_CONFIG_DEFS.filter((d) => d.default !== null).map((d) => [d.name, parseConfigValue(d.name, d.type, d.default).text ?? '']),
+  BROKER_CONFIG_DEFS.filter((d) => d.default !== null).map((d) => [d.name, parseConfigValue(d, d.default).text ?? '']),
 );
 
 function knownOnly(props: Props, allowed: (def: BrokerConfigDefinition) => boolean): Record<string, string> {
@@ -255,7 +255,7 @@ export class KafkaConfig extends BrokerConfigAccessors {
   valueText(name: string): string | null {
     const def = BROKER_CONFIGS.get(name);
     if (def === undefined) throw new ConfigException(`Unknown configuration '${name}'`, { configName: name });
-    return parseConfigValue(name, def.type, this.effective(def).raw).text;
+    return parseConfigValue(def, this.effective(def).raw).text;
   }
 
   /**

@@ -4,7 +4,7 @@
  * and the few custom ones the broker and topic configs use). Validator messages are Kafka's.
  */
 import { ConfigException } from './config-exception';
-import { ConfigType, type ConfigValue, javaToString } from './config-types';
+import { ConfigType, type ConfigKey, type ConfigValue, javaToString } from './config-types';
 
 /** ConfigDef.Importance. */
 export const Importance = { HIGH: 'HIGH', MEDIUM: 'MEDIUM', LOW: 'LOW' } as const;
@@ -19,7 +19,7 @@ export type DynamicMode = (typeof DynamicMode)[keyof typeof DynamicMode];
 
 /** Checks a parsed (non-null) value; throws ConfigException with Kafka's message when invalid. */
 export interface Validator {
-  ensureValid(name: string, type: ConfigType, value: ConfigValue): void;
+  ensureValid(key: ConfigKey, value: ConfigValue): void;
   /** Kafka's validator toString, shown as "Valid Values" in docs. */
   readonly description: string;
 }
@@ -46,7 +46,7 @@ export function range(min: number | undefined, max?: number): Validator {
   const upper = max === undefined ? '' : `,${max}`;
   return {
     description: `[${lower}...${upper}]`,
-    ensureValid(name, type, value) {
+    ensureValid({ name, type }, value) {
       if (typeof value !== 'number') return;
       if (min !== undefined && value < min) throw invalid(name, type, value, `Value must be at least ${min}`);
       if (max !== undefined && value > max) throw invalid(name, type, value, `Value must be no more than ${max}`);
@@ -63,7 +63,7 @@ export function atLeast(min: number): Validator {
 export function validString(...valid: string[]): Validator {
   return {
     description: `[${valid.join(', ')}]`,
-    ensureValid(name, type, value) {
+    ensureValid({ name, type }, value) {
       if (typeof value === 'string' && !valid.includes(value)) {
         throw invalid(name, type, value, `String must be one of: ${valid.join(', ')}`);
       }
@@ -76,9 +76,9 @@ export function validList(...valid: string[]): Validator {
   const entry = validString(...valid);
   return {
     description: `[${valid.join(', ')}]`,
-    ensureValid(name, type, value) {
+    ensureValid({ name, type }, value) {
       if (!Array.isArray(value)) return;
-      for (const item of value) entry.ensureValid(name, ConfigType.STRING, item);
+      for (const item of value) entry.ensureValid({ name, type: ConfigType.STRING }, item);
     },
   };
 }
@@ -87,7 +87,7 @@ export function validList(...valid: string[]): Validator {
 export function customValidator(description: string, check: (value: ConfigValue) => string | null): Validator {
   return {
     description,
-    ensureValid(name, type, value) {
+    ensureValid({ name, type }, value) {
       const reason = check(value);
       if (reason !== null) throw invalid(name, type, value, reason);
     },

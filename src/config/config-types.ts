@@ -108,6 +108,12 @@ function parseLong(name: string, raw: string, trimmed: string): { value: number;
   return { value: clamped, text: big.toString() };
 }
 
+/** What parsing needs to know of a property: its name (for error messages) and type. */
+export interface ConfigKey {
+  name: string;
+  type: ConfigType;
+}
+
 /** A typed value with its canonical text (what Kafka's convertToString prints for it). */
 export interface ParsedConfigValue {
   value: ConfigValue;
@@ -119,7 +125,8 @@ export interface ParsedConfigValue {
  * value that does not fit the type throws ConfigException naming the property and the raw value.
  * `null` stays null (a property without a default that was not supplied).
  */
-export function parseConfigValue(name: string, type: ConfigType, raw: string | null): ParsedConfigValue {
+export function parseConfigValue(key: ConfigKey, raw: string | null): ParsedConfigValue {
+  const { name, type } = key;
   if (raw === null) return { value: null, text: null };
   const trimmed = raw.trim();
   switch (type) {

@@ -49,7 +49,7 @@ convict.addFormats(
         coerce(value: unknown, _instance?: unknown, key?: string): unknown {
           if (typeof value !== 'string') return value;
           try {
-            return parseConfigValue(kafkaName(key ?? ''), type, value).value;
+            return parseConfigValue({ name: kafkaName(key ?? ''), type }, value).value;
           } catch (err) {
             if (err instanceof ConfigException) return new UnparsableValue(err);
             throw err;
@@ -87,7 +87,7 @@ export function validateLayers(
       kafkaCheck(value: unknown): void {
         try {
           if (value instanceof UnparsableValue) throw value.error;
-          def.validator?.ensureValid(def.name, def.type, value as ConfigValue);
+          def.validator?.ensureValid(def, value as ConfigValue);
         } catch (err) {
           if (!(err instanceof ConfigException)) throw err;
           errors.push(err);

@@ -30,7 +30,7 @@ function brokerDefault(broker: KafkaConfig, def: TopicConfigDefinition): ConfigV
     case 'message.timestamp.after.max.ms': return broker.logMessageTimestampAfterMaxMs;
   }
   if (def.brokerSynonym !== null) return broker.get(def.brokerSynonym);
-  return parseConfigValue(def.name, def.type, def.default).value;
+  return parseConfigValue(def, def.default).value;
 }
 
 /** The broker defaults of all topic configs, as property text. */
@@ -136,7 +136,7 @@ export function describeTopicConfigs(
     if (wanted !== null && !wanted.has(def.name)) continue;
     const overridden = Object.prototype.hasOwnProperty.call(overrides, def.name);
     const value = overridden
-      ? parseConfigValue(def.name, def.type, overrides[def.name]).text
+      ? parseConfigValue(def, overrides[def.name]).text
       : formatConfigValue(def.type, brokerDefault(broker, def));
     const synonyms: ConfigSynonym[] = def.brokerSynonym === null ? [] : broker.configSynonyms(def.brokerSynonym, { sensitive: false });
     if (overridden) synonyms.unshift({ name: def.name, value, source: 'TOPIC_CONFIG' });

@@ -42,7 +42,7 @@ describe('broker config defaults', () => {
     const config = load({});
     assert.equal(config.warnings.length, 0);
     for (const def of BROKER_CONFIG_DEFS) {
-      const expected = def.name === 'zookeeper.connect' ? 'localhost:2181' : parseConfigValue(def.name, def.type, def.default).value;
+      const expected = def.name === 'zookeeper.connect' ? 'localhost:2181' : parseConfigValue(def, def.default).value;
       assert.deepEqual(config.get(def.name), expected, def.name);
     }
   });

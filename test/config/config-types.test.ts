@@ -7,31 +7,31 @@ import { ConfigType, formatConfigValue, javaDoubleToString, parseConfigValue } f
 
 function rejects(type: ConfigType, raw: string, reason: string): void {
   assert.throws(
-    () => parseConfigValue('x.y', type, raw),
+    () => parseConfigValue({ name: 'x.y', type: type }, raw),
     (err: unknown) => err instanceof ConfigException && err.message === `Invalid value ${raw} for configuration x.y: ${reason}` && err.configName === 'x.y',
   );
 }
 
 describe('parseConfigValue', () => {
   it('parses each type, trimming first', () => {
-    assert.deepEqual(parseConfigValue('n', ConfigType.INT, ' +42 '), { value: 42, text: '42' });
-    assert.deepEqual(parseConfigValue('n', ConfigType.SHORT, '-1'), { value: -1, text: '-1' });
-    assert.deepEqual(parseConfigValue('n', ConfigType.LONG, '604800000'), { value: 604800000, text: '604800000' });
-    assert.deepEqual(parseConfigValue('n', ConfigType.DOUBLE, '0.5'), { value: 0.5, text: '0.5' });
-    assert.deepEqual(parseConfigValue('n', ConfigType.DOUBLE, '2'), { value: 2, text: '2.0' });
-    assert.deepEqual(parseConfigValue('n', ConfigType.BOOLEAN, 'TRUE'), { value: true, text: 'true' });
-    assert.deepEqual(parseConfigValue('n', ConfigType.STRING, '  a b  '), { value: 'a b', text: 'a b' });
-    assert.deepEqual(parseConfigValue('n', ConfigType.LIST, ' compact , delete '), { value: ['compact', 'delete'], text: 'compact,delete' });
-    assert.deepEqual(parseConfigValue('n', ConfigType.LIST, '  '), { value: [], text: '' });
-    assert.deepEqual(parseConfigValue('n', ConfigType.STRING, null), { value: null, text: null });
+    assert.deepEqual(parseConfigValue({ name: 'n', type: ConfigType.INT }, ' +42 '), { value: 42, text: '42' });
+    assert.deepEqual(parseConfigValue({ name: 'n', type: ConfigType.SHORT }, '-1'), { value: -1, text: '-1' });
+    assert.deepEqual(parseConfigValue({ name: 'n', type: ConfigType.LONG }, '604800000'), { value: 604800000, text: '604800000' });
+    assert.deepEqual(parseConfigValue({ name: 'n', type: ConfigType.DOUBLE }, '0.5'), { value: 0.5, text: '0.5' });
+    assert.deepEqual(parseConfigValue({ name: 'n', type: ConfigType.DOUBLE }, '2'), { value: 2, text: '2.0' });
+    assert.deepEqual(parseConfigValue({ name: 'n', type: ConfigType.BOOLEAN }, 'TRUE'), { value: true, text: 'true' });
+    assert.deepEqual(parseConfigValue({ name: 'n', type: ConfigType.STRING }, '  a b  '), { value: 'a b', text: 'a b' });
+    assert.deepEqual(parseConfigValue({ name: 'n', type: ConfigType.LIST }, ' compact , delete '), { value: ['compact', 'delete'], text: 'compact,delete' });
+    assert.deepEqual(parseConfigValue({ name: 'n', type: ConfigType.LIST }, '  '), { value: [], text: '' });
+    assert.deepEqual(parseConfigValue({ name: 'n', type: ConfigType.STRING }, null), { value: null, text: null });
   });
 
   it('clamps longs beyond 2^53 but keeps their exact text', () => {
-    assert.deepEqual(parseConfigValue('n', ConfigType.LONG, '9223372036854775807'), {
+    assert.deepEqual(parseConfigValue({ name: 'n', type: ConfigType.LONG }, '9223372036854775807'), {
       value: Number.MAX_SAFE_INTEGER,
       text: '9223372036854775807',
     });
-    assert.equal(parseConfigValue('n', ConfigType.LONG, '-9223372036854775808').value, -Number.MAX_SAFE_INTEGER);
+    assert.equal(parseConfigValue({ name: 'n', type: ConfigType.LONG }, '-9223372036854775808').value, -Number.MAX_SAFE_INTEGER);
   });
 
   it('rejects values of the wrong type with Kafka messages', () => {
