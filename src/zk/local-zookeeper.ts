@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { loadPropertiesFile } from '../config/properties';
 
 const DEBIAN_JAVA_DIR = '/usr/share/java';
 const INSTALL_HINT = 'install ZooKeeper and a JRE, e.g. "apt-get install -y zookeeper"';
@@ -160,7 +161,12 @@ export async function startLocalZooKeeper(options: LocalZooKeeperOptions): Promi
   let dataDir: string;
   if (options.configFile !== undefined) {
     configFile = path.resolve(options.configFile);
-    const props = readConfigEntries(configFile);
+    let props: Record<string, string>;
+    try {
+      props = loadPropertiesFile(configFile);
+    } catch (e) {
+      throw new LocalZooKeeperError(`cannot read ZooKeeper config ${configFile}`, { cause: e });
+    }
     if (props.clientPort === undefined) {
       throw new LocalZooKeeperError(`${configFile} sets no clientPort`);
     }
@@ -301,27 +307,6 @@ export function findFreePort(host = '127.0.0.1'): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/**
- * Reads the `key=value` entries of a zoo.cfg / zookeeper.properties file. Only the launcher's own needs
- * (clientPort, clientPortAddress, dataDir) depend on it; the JVM parses the file itself.
- */
-function readConfigEntries(file: string): Record<string, string> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new LocalZooKeeperError(`cannot read ZooKeeper config ${file}`, { cause: e });
-  }
-  const entries: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
-    const match = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/.exec(line);
-    if (match !== null) entries[match[1]] = match[2].trim();
-  }
-  return entries;
 }
 
 function tailOf(file: string): string {

@@ -14,69 +14,28 @@
  */
 import { EventEmitter } from 'node:events';
 import * as zookeeper from 'node-zookeeper-client';
-import { ZkError, ZkMultiError, ZooKeeperClientTimeoutError, zkCodeName, type ZkMultiOpError } from './zk-errors';
+import { ZkError, ZooKeeperClientTimeoutError } from './zk-errors';
+import {
+  CreateMode,
+  DEFAULT_MAX_REQUEST_BYTES,
+  ZkVersion,
+  joinPath,
+  multiError,
+  parentOf,
+  parseZkConnect,
+  toOpResult,
+  toStat,
+  translate,
+  type RawOpResult,
+  type ZkConnectString,
+  type ZkOp,
+  type ZkOpResult,
+  type ZkStat,
+} from './zk-ops';
+import { WatchHandlers, type ZNodeChangeHandler } from './zk-watch-handlers';
 
-/** How a znode is created (org.apache.zookeeper.CreateMode; the values are ZooKeeper's wire flags). */
-export const CreateMode = {
-  PERSISTENT: 0,
-  EPHEMERAL: 1,
-  PERSISTENT_SEQUENTIAL: 2,
-  EPHEMERAL_SEQUENTIAL: 3,
-} as const;
-export type CreateMode = (typeof CreateMode)[keyof typeof CreateMode];
-
-/** Kafka's ZkVersion constants. */
-export const ZkVersion = {
-  /** In a conditional write, matches any version. */
-  MatchAny: -1,
-  /** "No such node" in Kafka's own bookkeeping (never sent to ZooKeeper). */
-  Unknown: -2,
-} as const;
-
-/**
- * ZooKeeper's per-request limit is jute.maxbuffer on the server (0xfffff bytes by default) for the whole
- * packet; keep a margin for the path, ACLs and headers. Larger requests would make the server drop the
- * connection, which Kafka sees as an endless CONNECTIONLOSS; failing fast is kinder.
- */
-export const DEFAULT_MAX_REQUEST_BYTES = 0xfffff - 16 * 1024;
-
-/** A znode's Stat. zxids and times fit a JS number; session ids (ephemeralOwner) need 64 bits. */
-export interface ZkStat {
-  czxid: number;
-  mzxid: number;
-  pzxid: number;
-  ctime: number;
-  mtime: number;
-  /** dataVersion, Kafka's "zkVersion". */
-  version: number;
-  cversion: number;
-  aversion: number;
-  /** Session id of the owner of an ephemeral node, 0n for persistent nodes. */
-  ephemeralOwner: bigint;
-  dataLength: number;
-  numChildren: number;
-}
-
-/** One operation of a multi (transaction). */
-export type ZkOp =
-  | { type: 'create'; path: string; data: Buffer | null; mode?: CreateMode }
-  | { type: 'setData'; path: string; data: Buffer | null; version: number }
-  | { type: 'delete'; path: string; version: number }
-  | { type: 'check'; path: string; version: number };
-
-/** The result of one op of a successful multi. */
-export type ZkOpResult =
-  | { type: 'create'; path: string }
-  | { type: 'setData'; stat: ZkStat }
-  | { type: 'delete' }
-  | { type: 'check' };
-
-/** Callbacks for data/existence watches on one path (Kafka's ZNodeChangeHandler). */
-export interface ZNodeChangeHandler {
-  onCreate?(path: string): void;
-  onDelete?(path: string): void;
-  onDataChange?(path: string): void;
-}
+export * from './zk-ops';
+export type { ZNodeChangeHandler } from './zk-watch-handlers';
 
 /** Minimal logger; a winston Logger fits. */
 export interface ZkLogger {
@@ -88,7 +47,7 @@ export interface ZkLogger {
 /** Options for {@link ZkSession}. */
 export interface ZkSessionOptions {
   /** `zookeeper.connect`: `host:port[,host:port...][/chroot]`. */
-  connect: string;
+  connectString: string;
   /** `zookeeper.session.timeout.ms` (Kafka 3.9 default 18000). */
   sessionTimeoutMs?: number;
   /** `zookeeper.connection.timeout.ms` (defaults to the session timeout, as in Kafka). */
@@ -98,36 +57,6 @@ export interface ZkSessionOptions {
   /** Cap on the bytes of data in one request. Default {@link DEFAULT_MAX_REQUEST_BYTES}. */
   maxRequestBytes?: number;
   logger?: ZkLogger;
-}
-
-/** The parts of a `zookeeper.connect` string. */
-export interface ZkConnectString {
-  /** `host:port,...` without the chroot. */
-  servers: string;
-  /** The chroot path (e.g. `/kafka`), or null. */
-  chroot: string | null;
-}
-
-/**
- * Splits `zookeeper.connect` into servers and chroot.
- * @throws ZkError(BADARGUMENTS) when there are no servers or the chroot is not a valid path.
- */
-export function parseZkConnect(connect: string): ZkConnectString {
-  const trimmed = connect.trim();
-  const slash = trimmed.indexOf('/');
-  const servers = slash === -1 ? trimmed : trimmed.slice(0, slash);
-  let chroot = slash === -1 ? null : trimmed.slice(slash);
-  if (chroot !== null) {
-    chroot = chroot.replace(/\/+$/, '');
-    if (chroot === '') chroot = null;
-  }
-  if (servers.split(',').filter((s) => s.trim() !== '').length === 0) {
-    throw new ZkError('BADARGUMENTS', `zookeeper.connect "${connect}" names no server`);
-  }
-  if (chroot !== null && (chroot.includes('//') || /\/\.\.?(\/|$)/.test(chroot))) {
-    throw new ZkError('BADARGUMENTS', `zookeeper.connect "${connect}" has an invalid chroot path`);
-  }
-  return { servers, chroot };
 }
 
 interface Inflight {
@@ -151,7 +80,8 @@ export interface ZkSessionEvents {
 export class ZkSession extends EventEmitter<ZkSessionEvents> {
   readonly sessionTimeoutMs: number;
   readonly connectionTimeoutMs: number;
-  readonly connectString: ZkConnectString;
+  /** The servers and chroot of `zookeeper.connect`. */
+  readonly zkConnect: ZkConnectString;
   private readonly options: ZkSessionOptions;
   private readonly logger: ZkLogger;
   private readonly maxRequestBytes: number;
@@ -161,10 +91,8 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
   private rejectReady: (error: unknown) => void = () => {};
   private closed = false;
   private readonly inflight = new Set<Inflight>();
-  private readonly zNodeChangeHandlers = new Map<string, ZNodeChangeHandler>();
-  private readonly zNodeChildChangeHandlers = new Map<string, (path: string) => void>();
-  private readonly seenEvents = new WeakSet<object>();
-  private readonly watcher = (event: zookeeper.Event): void => this.dispatch(event);
+  private readonly handlers: WatchHandlers;
+  private readonly watcher = (event: zookeeper.Event): void => this.handlers.dispatch(event);
 
   /** Opens a session (creating the chroot first if needed). Throws ZooKeeperClientTimeoutError on timeout. */
   static async connect(options: ZkSessionOptions): Promise<ZkSession> {
@@ -176,17 +104,18 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
   constructor(options: ZkSessionOptions) {
     super();
     this.options = options;
-    this.connectString = parseZkConnect(options.connect);
+    this.zkConnect = parseZkConnect(options.connectString);
     this.sessionTimeoutMs = options.sessionTimeoutMs ?? 18_000;
     this.connectionTimeoutMs = options.connectionTimeoutMs ?? this.sessionTimeoutMs;
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     this.logger = options.logger ?? NO_LOGGER;
+    this.handlers = new WatchHandlers(this.logger);
     this.ready = this.newReadyPromise();
   }
 
   /** Connects; called by {@link ZkSession.connect}. */
   async start(): Promise<void> {
-    const { servers, chroot } = this.connectString;
+    const { servers, chroot } = this.zkConnect;
     if (chroot !== null && this.options.createChroot !== false) {
       const bootstrap = await this.openClient(servers);
       try {
@@ -220,7 +149,7 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
   sessionCredentials(): { servers: string; sessionId: Buffer; password: Buffer } {
     if (this.client === null) throw ZkError.of('CONNECTIONLOSS');
     return {
-      servers: this.connectString.servers,
+      servers: this.zkConnect.servers,
       sessionId: this.client.getSessionId(),
       password: this.client.getSessionPassword(),
     };
@@ -381,20 +310,20 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
 
   /** Registers the handler for data/existence events on `path`; arm it with exists/getData `watch: true`. */
   registerZNodeChangeHandler(path: string, handler: ZNodeChangeHandler): void {
-    this.zNodeChangeHandlers.set(path, handler);
+    this.handlers.zNodeChangeHandlers.set(path, handler);
   }
 
   unregisterZNodeChangeHandler(path: string): void {
-    this.zNodeChangeHandlers.delete(path);
+    this.handlers.zNodeChangeHandlers.delete(path);
   }
 
   /** Registers the handler for child changes of `path`; arm it with getChildren `watch: true`. */
   registerZNodeChildChangeHandler(path: string, onChildChange: (path: string) => void): void {
-    this.zNodeChildChangeHandlers.set(path, onChildChange);
+    this.handlers.zNodeChildChangeHandlers.set(path, onChildChange);
   }
 
   unregisterZNodeChildChangeHandler(path: string): void {
-    this.zNodeChildChangeHandlers.delete(path);
+    this.handlers.zNodeChildChangeHandlers.delete(path);
   }
 
   /** Resolves when the session is connected (throws SESSIONEXPIRED if it expires first). */
@@ -412,8 +341,7 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
     this.rejectReady(new ZkError('CONNECTIONLOSS', 'the ZooKeeper session is closed'));
     for (const entry of [...this.inflight]) entry.reject(ZkError.of('CONNECTIONLOSS'));
     this.inflight.clear();
-    this.zNodeChangeHandlers.clear();
-    this.zNodeChildChangeHandlers.clear();
+    this.handlers.clear();
     if (client !== null) await closeClient(client, this.connectionTimeoutMs);
   }
 
@@ -434,7 +362,7 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
     client.on('expired', () => this.onExpired(client));
     this.resolveReady(client);
     this.ready = Promise.resolve(client);
-    this.logger.info(`ZooKeeper session 0x${this.sessionId.toString(16)} established (${this.options.connect})`);
+    this.logger.info(`ZooKeeper session 0x${this.sessionId.toString(16)} established (${this.options.connectString})`);
   }
 
   private async currentClient(): Promise<zookeeper.Client> {
@@ -585,7 +513,7 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
   }
 
   private async reinitialize(): Promise<void> {
-    const { servers, chroot } = this.connectString;
+    const { servers, chroot } = this.zkConnect;
     let backoffMs = 100;
     while (!this.closed) {
       try {
@@ -614,40 +542,6 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
     }
   }
 
-  private dispatch(event: zookeeper.Event): void {
-    // A deletion fires both the data and the child watch of a path with the same event object; Kafka's
-    // single default watcher sees it once.
-    if (this.seenEvents.has(event)) return;
-    this.seenEvents.add(event);
-    const path = event.getPath();
-    const run = (fn: ((path: string) => void) | undefined) => {
-      if (fn === undefined) return;
-      try {
-        const result: unknown = fn(path);
-        if (result instanceof Promise) {
-          result.catch((e: unknown) => this.logger.warn(`watch handler for ${path} failed: ${String(e)}`));
-        }
-      } catch (e) {
-        this.logger.warn(`watch handler for ${path} threw: ${String(e)}`);
-      }
-    };
-    const handler = this.zNodeChangeHandlers.get(path);
-    switch (event.getType()) {
-      case zookeeper.Event.NODE_CREATED:
-        run(handler?.onCreate?.bind(handler));
-        break;
-      case zookeeper.Event.NODE_DELETED:
-        run(handler?.onDelete?.bind(handler));
-        break;
-      case zookeeper.Event.NODE_DATA_CHANGED:
-        run(handler?.onDataChange?.bind(handler));
-        break;
-      case zookeeper.Event.NODE_CHILDREN_CHANGED:
-        run(this.zNodeChildChangeHandlers.get(path));
-        break;
-    }
-  }
-
   private checkSize(datas: ReadonlyArray<Buffer | null>, path: string): void {
     const total = datas.reduce((sum, d) => sum + (d?.length ?? 0), 0);
     if (total > this.maxRequestBytes) {
@@ -658,64 +552,6 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
       );
     }
   }
-}
-
-interface RawOpResult {
-  type: number;
-  path?: string;
-  stat?: zookeeper.Stat;
-  err?: number;
-}
-
-const OP_CREATE = 1;
-const OP_DELETE = 2;
-const OP_SET_DATA = 5;
-const OP_CHECK = 13;
-
-function toOpResult(raw: RawOpResult): ZkOpResult {
-  switch (raw.type) {
-    case OP_CREATE:
-      return { type: 'create', path: raw.path ?? '' };
-    case OP_SET_DATA:
-      return { type: 'setData', stat: toStat(raw.stat!) };
-    case OP_DELETE:
-      return { type: 'delete' };
-    case OP_CHECK:
-      return { type: 'check' };
-    default:
-      throw new ZkError('MARSHALLINGERROR', `unexpected multi result type ${raw.type}`);
-  }
-}
-
-function multiError(ops: readonly ZkOp[], results: readonly RawOpResult[]): ZkMultiError {
-  const opErrors: ZkMultiOpError[] = results.map((r, i) => ({ path: ops[i].path, code: zkCodeName(r.err ?? 0) }));
-  let failed = opErrors.findIndex((e) => e.code !== 'OK' && e.code !== 'RUNTIMEINCONSISTENCY');
-  if (failed === -1) failed = opErrors.findIndex((e) => e.code !== 'OK');
-  return new ZkMultiError(opErrors, failed === -1 ? 0 : failed);
-}
-
-/** Turns a node-zookeeper-client Exception (or any error) into a ZkError. */
-function translate(error: unknown, path: string): ZkError {
-  if (error instanceof ZkError) return error;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'number') return ZkError.of(zkCodeName(code), path, error);
-  return new ZkError('SYSTEMERROR', `ZooKeeper request for ${path} failed: ${String(error)}`, { path, cause: error });
-}
-
-function toStat(stat: zookeeper.Stat): ZkStat {
-  return {
-    czxid: Number(stat.czxid.readBigInt64BE(0)),
-    mzxid: Number(stat.mzxid.readBigInt64BE(0)),
-    pzxid: Number(stat.pzxid.readBigInt64BE(0)),
-    ctime: Number(stat.ctime.readBigInt64BE(0)),
-    mtime: Number(stat.mtime.readBigInt64BE(0)),
-    version: stat.version,
-    cversion: stat.cversion,
-    aversion: stat.aversion,
-    ephemeralOwner: stat.ephemeralOwner.readBigInt64BE(0),
-    dataLength: stat.dataLength,
-    numChildren: stat.numChildren,
-  };
 }
 
 /** Closes a client and waits (at most `waitMs`) for the server to end the session. */
@@ -735,15 +571,4 @@ function closeClient(client: zookeeper.Client, waitMs: number): Promise<void> {
     });
     client.close();
   });
-}
-
-/** The parent of a znode path ('/a/b' → '/a', '/a' → '/'). */
-export function parentOf(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i <= 0 ? '/' : path.slice(0, i);
-}
-
-/** Joins a parent path and a child name. */
-export function joinPath(parent: string, child: string): string {
-  return parent === '/' ? `/${child}` : `${parent}/${child}`;
 }
