@@ -14,6 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import winston from 'winston';
+import { ConfigException } from '../config/config-exception';
 import { LogLevel, parseLog4jConfig, type Log4jConfig, type LogLevelName } from '../config/log4j-config';
 import { SystemTime, type Time } from './time';
 
@@ -290,11 +291,19 @@ const DEFAULT_CONFIG = [
 /**
  * Creates the logging system. With `configFile`, reads Kafka's log4j.properties format, with
  * `${kafka.logs.dir}` = `logDir` (or env LOG_DIR, or `<install>/logs`). Without, logs INFO to stdout.
+ * An unreadable configuration file throws ConfigException.
  */
 export function createLogging(options: LoggingOptions = {}): Logging {
   const env = options.env ?? process.env;
   const logDir = options.logDir ?? env.LOG_DIR ?? path.join(installDir(), 'logs');
-  const text = options.configFile !== undefined ? readFileSync(options.configFile, 'utf8') : DEFAULT_CONFIG;
+  let text = DEFAULT_CONFIG;
+  if (options.configFile !== undefined) {
+    try {
+      text = readFileSync(options.configFile, 'utf8');
+    } catch (err) {
+      throw new ConfigException(`Could not read logging configuration file ${options.configFile}: ${(err as Error).message}`, { cause: err });
+    }
+  }
   const config = parseLog4jConfig(text, { variables: { 'kafka.logs.dir': logDir } });
   return new LoggingImpl(config, options.time ?? new SystemTime(), options.stdout ?? true);
 }

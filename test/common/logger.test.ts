@@ -154,6 +154,10 @@ describe('createLogging', () => {
     assert.equal(lines(path.join(dir, 'all.log')).length, 2);
   });
 
+  it('an unreadable configuration file is a ConfigException', () => {
+    assert.throws(() => createLogging({ configFile: '/nonexistent/log4j.properties' }), /Could not read logging configuration file \/nonexistent\/log4j.properties/);
+  });
+
   it('without a config file logs INFO to stdout; LOG_DIR locates the files', () => {
     const logging = createLogging({ stdout: false, env: {} });
     assert.equal(logging.effectiveLevel('kafka.server.KafkaServer'), 'INFO');
