@@ -119,7 +119,7 @@ export class KafkaConfig extends BrokerConfigAccessors {
   get(name: string): ConfigValue {
     const value = this.#state.values.get(name);
     if (value === undefined) throw new ConfigException(`Unknown configuration '${name}'`, { configName: name });
-    return value;
+    return Array.isArray(value) ? [...value] : value;
   }
 
   /** The definition of a broker property, if it is one. */
