@@ -236,6 +236,59 @@ export class Admin {
     );
   }
 
+  /**
+   * Increases topics' partition counts (CreatePartitions v0-3, to the controller). `assignment` gives
+   * the replicas of the new partitions only. Throws UnsupportedVersionError if the broker lacks the API.
+   */
+  async createPartitions(
+    topics: readonly { name: string; totalCount: number; assignment?: readonly (readonly number[])[] }[],
+    options?: { timeoutMs?: number; validateOnly?: boolean },
+  ): Promise<DeleteTopicResult[]> {
+    const timeoutMs = options?.timeoutMs ?? this.defaultApiTimeoutMs;
+    const results = new Map<string, DeleteTopicResult>();
+    let pending = [...topics];
+    await this.client.retry(
+      async () => {
+        const conn = await this.client.controllerConnection();
+        const version = conn.pickVersion(ApiKeys.CreatePartitions, 0, 3);
+        const request: RequestInputOf<typeof ApiKeys.CreatePartitions> = {
+          topics: pending.map((t) => ({
+            name: t.name,
+            count: t.totalCount,
+            assignments: t.assignment ? t.assignment.map((brokerIds) => ({ brokerIds: [...brokerIds] })) : null,
+          })),
+          timeoutMs: Math.min(timeoutMs, 2_147_483_647),
+          validateOnly: options?.validateOnly ?? false,
+        };
+        const response = await conn.request(ApiKeys.CreatePartitions, version, request, {
+          timeoutMs: this.client.requestTimeoutMs + timeoutMs,
+        });
+        const retry: typeof pending = [];
+        for (const r of response.results) {
+          const wanted = pending.find((t) => t.name === r.name);
+          if (r.errorCode === ErrorCode.NOT_CONTROLLER && wanted) {
+            retry.push(wanted);
+            continue;
+          }
+          results.set(r.name, {
+            name: r.name,
+            error: r.errorCode === ErrorCode.NONE ? null : new KafkaResponseError(r.errorCode, { message: r.errorMessage }),
+          });
+        }
+        pending = retry;
+        if (pending.length > 0) throw new KafkaResponseError(ErrorCode.NOT_CONTROLLER);
+      },
+      { timeoutMs, operation: 'createPartitions' },
+    );
+    return topics.map(
+      (t) =>
+        results.get(t.name) ?? {
+          name: t.name,
+          error: new KafkaResponseError(ErrorCode.UNKNOWN_SERVER_ERROR, { message: 'No result in the response' }),
+        },
+    );
+  }
+
   /** All topics (internal ones only with `listInternal`), sorted by name. */
   async listTopics(options?: { listInternal?: boolean }): Promise<TopicListing[]> {
     const cluster = await this.withRetries(() => this.client.fetchMetadata(null), 'listTopics');

@@ -1,0 +1,196 @@
+/**
+ * kafka-topics through `--bootstrap-server`: Kafka 3.9's TopicCommand.TopicService, on the project's
+ * admin client (CreateTopics / DeleteTopics / CreatePartitions to the controller, Metadata for listing
+ * and describing, DescribeConfigs for the `Configs:` column and min.insync.replicas).
+ */
+
+import { Admin, ConfigResourceType } from '../client/admin';
+import { KafkaClient } from '../client/kafka-client';
+import { ErrorCode } from '../protocol';
+import {
+  DescribeOptions,
+  IllegalArgumentError,
+  ensureTopicExists,
+  filterTopics,
+  printTopicAndPartitions,
+  type DescribeFilters,
+} from './topic-command-support';
+import type { ToolIO } from './tool-support';
+
+/** What the topic services need from the parsed command line. */
+export interface TopicCommandRequest {
+  topic: string | undefined;
+  topicId: string | undefined;
+  partitions: number | undefined;
+  replicationFactor: number | undefined;
+  replicaAssignment: number[][] | undefined;
+  configs: Record<string, string>;
+  ifExists: boolean;
+  ifNotExists: boolean;
+  excludeInternal: boolean;
+  disableRackAware: boolean;
+  deleteConfigs: string[];
+  filters: DescribeFilters;
+}
+
+/** The operations of kafka-topics, implemented by each back-end. */
+export interface TopicService {
+  createTopic(req: TopicCommandRequest): Promise<void>;
+  listTopics(req: TopicCommandRequest): Promise<void>;
+  alterTopic(req: TopicCommandRequest): Promise<void>;
+  describeTopic(req: TopicCommandRequest): Promise<void>;
+  deleteTopic(req: TopicCommandRequest): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Client settings a `--command-config` file may give (others are ignored, as unknown client props). */
+export function clientSettingsFrom(props: Record<string, string>): {
+  clientId?: string;
+  requestTimeoutMs?: number;
+  defaultApiTimeoutMs?: number;
+  retryBackoffMs?: number;
+  connectTimeoutMs?: number;
+} {
+  const num = (k: string) => (props[k] !== undefined && props[k]!.trim() !== '' ? Number(props[k]) : undefined);
+  return {
+    clientId: props['client.id'],
+    requestTimeoutMs: num('request.timeout.ms'),
+    defaultApiTimeoutMs: num('default.api.timeout.ms'),
+    retryBackoffMs: num('retry.backoff.ms'),
+    connectTimeoutMs: num('socket.connection.setup.timeout.ms'),
+  };
+}
+
+/** kafka-topics over the Kafka protocol. */
+export class AdminTopicService implements TopicService {
+  private readonly client: KafkaClient;
+  private readonly admin: Admin;
+
+  constructor(
+    private readonly io: ToolIO,
+    bootstrapServers: string,
+    commandConfig: Record<string, string>,
+    logger: ConstructorParameters<typeof KafkaClient>[0]['logger'],
+  ) {
+    const settings = clientSettingsFrom(commandConfig);
+    this.client = new KafkaClient({
+      bootstrapServers,
+      clientId: settings.clientId ?? 'adminclient-1',
+      requestTimeoutMs: settings.requestTimeoutMs,
+      retryBackoffMs: settings.retryBackoffMs,
+      connectTimeoutMs: settings.connectTimeoutMs,
+      logger,
+    });
+    this.admin = new Admin(this.client, { defaultApiTimeoutMs: settings.defaultApiTimeoutMs });
+  }
+
+  async createTopic(req: TopicCommandRequest): Promise<void> {
+    const name = req.topic!;
+    if (req.replicationFactor !== undefined && (req.replicationFactor > 32767 || req.replicationFactor < 1)) {
+      throw new IllegalArgumentError('The replication factor must be between 1 and 32767 inclusive');
+    }
+    if (req.partitions !== undefined && req.partitions < 1) {
+      throw new IllegalArgumentError('The partitions must be greater than 0');
+    }
+    const [result] = await this.admin.createTopics([
+      req.replicaAssignment
+        ? { name, replicaAssignment: req.replicaAssignment, configs: req.configs }
+        : { name, numPartitions: req.partitions ?? -1, replicationFactor: req.replicationFactor ?? -1, configs: req.configs },
+    ]);
+    if (result!.error) {
+      if (result!.error.code === ErrorCode.TOPIC_ALREADY_EXISTS && req.ifNotExists) return;
+      throw result!.error;
+    }
+    this.io.out(`Created topic ${name}.\n`);
+  }
+
+  async listTopics(req: TopicCommandRequest): Promise<void> {
+    const topics = await this.getTopics(req.topic, req.excludeInternal);
+    this.io.out(`${topics.join('\n')}\n`);
+  }
+
+  async alterTopic(req: TopicCommandRequest): Promise<void> {
+    const topics = await this.getTopics(req.topic, req.excludeInternal);
+    ensureTopicExists(topics, req.topic, !req.ifExists);
+    if (topics.length === 0) return;
+    const described = req.replicaAssignment ? await this.admin.describeTopics(topics) : [];
+    const requests = topics.map((name) => {
+      if (!req.replicaAssignment) return { name, totalCount: req.partitions! };
+      const existing = described.find((d) => d.name === name)!.partitions.length;
+      return { name, totalCount: req.partitions!, assignment: req.replicaAssignment.slice(existing) };
+    });
+    const results = await this.admin.createPartitions(requests);
+    for (const r of results) if (r.error) throw r.error;
+  }
+
+  async describeTopic(req: TopicCommandRequest): Promise<void> {
+    let topics: string[];
+    const useTopicId = req.topicId !== undefined && req.topicId !== 'AAAAAAAAAAAAAAAAAAAAAA';
+    if (useTopicId) {
+      const all = await this.admin.listTopics({ listInternal: !req.excludeInternal });
+      topics = all.filter((t) => t.topicId === req.topicId).map((t) => t.name);
+      if (topics.length === 0 && !req.ifExists) {
+        throw new IllegalArgumentError(`TopicId '${req.topicId}' does not exist as expected`);
+      }
+    } else {
+      topics = await this.getTopics(req.topic, req.excludeInternal);
+      ensureTopicExists(topics, req.topic, !req.ifExists);
+    }
+    if (topics.length === 0) return;
+    const descriptions = await this.admin.describeTopics(topics);
+    const configs = await this.admin.describeConfigs(
+      descriptions.map((d) => ({ type: ConfigResourceType.TOPIC, name: d.name })),
+    );
+    const cluster = await this.admin.describeCluster();
+    const describe = new DescribeOptions(req.filters, new Set(cluster.brokers.map((b) => b.nodeId)));
+    for (const td of descriptions) {
+      const config = configs.find((c) => c.resourceName === td.name)!;
+      if (config.error) throw config.error;
+      const minIsrEntry = config.entries.find((e) => e.name === 'min.insync.replicas');
+      const minIsr = minIsrEntry?.value ? Number(minIsrEntry.value) : undefined;
+      const sorted = [...td.partitions].sort((a, b) => a.partition - b.partition);
+      printTopicAndPartitions(
+        this.io,
+        describe,
+        {
+          topic: td.name,
+          topicId: td.topicId,
+          numPartitions: td.partitions.length,
+          replicationFactor: sorted[0]?.replicas.length ?? 0,
+          configs: config.entries.filter((e) => !e.isDefault).map((e) => ({ name: e.name, value: e.value })),
+          markedForDeletion: false,
+        },
+        sorted.map((p) => ({
+          topic: td.name,
+          partition: p.partition,
+          leader: p.leader >= 0 ? p.leader : null,
+          replicas: p.replicas,
+          isr: p.isr,
+          markedForDeletion: false,
+          minIsr,
+        })),
+      );
+    }
+  }
+
+  async deleteTopic(req: TopicCommandRequest): Promise<void> {
+    const topics = await this.getTopics(req.topic, req.excludeInternal);
+    ensureTopicExists(topics, req.topic, !req.ifExists);
+    if (topics.length === 0) return;
+    const results = await this.admin.deleteTopics(topics);
+    for (const r of results) if (r.error) throw r.error;
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  private async getTopics(include: string | undefined, excludeInternal: boolean): Promise<string[]> {
+    const all = await this.admin.listTopics({ listInternal: !excludeInternal });
+    return filterTopics(
+      all.map((t) => t.name),
+      include,
+      excludeInternal,
+    );
+  }
+}
