@@ -209,7 +209,7 @@ test('forced session expiry: sessionExpired, then sessionReestablished with a ne
 
   await s.create('/eph', null, CreateMode.EPHEMERAL);
   const oldSession = s.sessionId;
-  const reestablished = new Promise((r) => s.once('sessionReestablished', r));
+  const reestablished = new Promise<void>((r) => s.once('sessionReestablished', () => r()));
   await expireSession(s);
   await reestablished;
   assert.deepEqual(events, ['expired', 'reestablished']);
@@ -226,7 +226,7 @@ test('forced session expiry: sessionExpired, then sessionReestablished with a ne
 
 test('requests in flight when the session expires fail with SESSIONEXPIRED or succeed on the new one, never hang', async () => {
   const s = await open('/expiry2');
-  const reestablished = new Promise((r) => s.once('sessionReestablished', r));
+  const reestablished = new Promise<void>((r) => s.once('sessionReestablished', () => r()));
   await expireSession(s);
   const result = await s.getChildren('/').then(
     () => 'ok',
