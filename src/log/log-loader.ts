@@ -1,0 +1,176 @@
+/**
+ * Loading a partition's log from its directory at startup (Kafka's LogLoader):
+ *
+ * - leftover `.deleted` and `.cleaned` files are removed, index files without a `.log` are removed;
+ * - every `<base offset>.log` becomes a segment; a missing or corrupt `.index`/`.timeindex` is rebuilt
+ *   from the log;
+ * - after an unclean shutdown (no `.kafka_cleanshutdown` in the log dir) every segment holding offsets
+ *   at or after the recovery point is re-validated batch by batch (size, magic, CRC, offsets); at the
+ *   first bad batch the segment is cut there and all later segments are deleted, as Kafka does;
+ * - the log end offset comes from the last segment (last index entry, then a header scan), the log
+ *   start offset from its checkpoint, never below the first segment's base offset.
+ *
+ * Each log is loaded sequentially; the log manager loads several logs at once.
+ */
+import { readdir, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../common/logger';
+import type { LogConfig } from './log-config';
+import {
+  CLEANED_FILE_SUFFIX,
+  DELETED_FILE_SUFFIX,
+  INDEX_FILE_SUFFIX,
+  LOG_FILE_SUFFIX,
+  SWAP_FILE_SUFFIX,
+  TIME_INDEX_FILE_SUFFIX,
+  offsetFromFileName,
+} from './log-file-names';
+import { LogSegment, type SegmentOptions } from './log-segment';
+
+/** Segment settings from a topic config; the roll jitter is drawn per segment as Kafka does. */
+export function segmentOptions(config: LogConfig, now: number): SegmentOptions {
+  const jitterBound = Math.min(config.segmentJitterMs, config.segmentMs);
+  return {
+    indexIntervalBytes: config.indexIntervalBytes,
+    maxIndexSize: config.segmentIndexBytes,
+    rollJitterMs: jitterBound > 0 ? Math.floor(Math.random() * jitterBound) : 0,
+    preallocateBytes: config.preallocate ? config.segmentBytes : 0,
+    now,
+  };
+}
+
+/** Inputs of loadLog. */
+export interface LoadLogOptions {
+  dir: string;
+  config: LogConfig;
+  /** Whether the log dir held the clean-shutdown marker. */
+  hadCleanShutdown: boolean;
+  /** From recovery-point-offset-checkpoint; 0 if absent. */
+  recoveryPoint: number;
+  /** From log-start-offset-checkpoint; 0 if absent. */
+  logStartOffset: number;
+  now: number;
+  logger: Logger;
+}
+
+/** The state of a loaded log. */
+export interface LoadedLog {
+  segments: LogSegment[];
+  logStartOffset: number;
+  logEndOffset: number;
+  recoveryPoint: number;
+  /** partitionLeaderEpoch of the last batch, -1 for an empty log. */
+  latestEpoch: number;
+}
+
+async function removeFile(file: string): Promise<void> {
+  try {
+    await unlink(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+/** Loads (and if needed recovers) the log in `opts.dir`, creating its first segment if it has none. */
+export async function loadLog(opts: LoadLogOptions): Promise<LoadedLog> {
+  const { dir, logger } = opts;
+  const names = await readdir(dir);
+  const logOffsets = new Set<number>();
+  for (const name of names) {
+    if (name.endsWith(DELETED_FILE_SUFFIX) || name.endsWith(CLEANED_FILE_SUFFIX)) {
+      logger.info(`Deleting stray temporary file ${path.join(dir, name)}`);
+      await removeFile(path.join(dir, name));
+    } else if (name.endsWith(SWAP_FILE_SUFFIX)) {
+      logger.warn(`Ignoring swap file ${path.join(dir, name)}: there is no log cleaner to complete the swap`);
+    } else if (name.endsWith(LOG_FILE_SUFFIX) && !Number.isNaN(offsetFromFileName(name))) {
+      logOffsets.add(offsetFromFileName(name));
+    }
+  }
+  for (const name of names) {
+    if (!name.endsWith(INDEX_FILE_SUFFIX) && !name.endsWith(TIME_INDEX_FILE_SUFFIX)) continue;
+    const offset = offsetFromFileName(name);
+    if (!Number.isNaN(offset) && !logOffsets.has(offset)) {
+      logger.warn(`Found an orphaned index file ${path.join(dir, name)}, with no corresponding log file. Deleting it.`);
+      await removeFile(path.join(dir, name));
+    }
+  }
+
+  const segments: LogSegment[] = [];
+  const needsIndexRebuild = new Set<LogSegment>();
+  for (const baseOffset of [...logOffsets].sort((a, b) => a - b)) {
+    const { segment, needsRecovery } = await LogSegment.open(dir, baseOffset, {
+      ...segmentOptions(opts.config, opts.now),
+      onBadIndex: (err) =>
+        logger.warn(
+          `Found a corrupted or missing index of segment ${baseOffset} in ${dir}; it will be rebuilt from the log: ` +
+            (err instanceof Error ? err.message : String(err)),
+        ),
+    });
+    segments.push(segment);
+    if (needsRecovery) needsIndexRebuild.add(segment);
+  }
+
+  let recoveryPoint = opts.recoveryPoint;
+  if (!opts.hadCleanShutdown) {
+    await recoverUnflushed(segments, opts, needsIndexRebuild);
+  }
+  for (const segment of needsIndexRebuild) {
+    if (!segments.includes(segment)) continue;
+    const { truncatedBytes } = await segment.recover();
+    if (truncatedBytes > 0) logger.warn(`Truncated ${truncatedBytes} invalid bytes from segment ${segment.baseOffset} of ${dir} while rebuilding its indexes`);
+  }
+
+  let logEndOffset = segments.length > 0 ? await segments[segments.length - 1].readNextOffset() : opts.logStartOffset;
+  if (segments.length > 0 && logEndOffset < opts.logStartOffset) {
+    logger.warn(
+      `Deleting all segments because logEndOffset (${logEndOffset}) is smaller than logStartOffset ${opts.logStartOffset}. ` +
+        'This could happen if segment files were deleted from the file system.',
+    );
+    for (const segment of segments.splice(0)) await segment.deleteIfExists();
+    logEndOffset = opts.logStartOffset;
+  }
+  if (segments.length === 0) {
+    segments.push(await LogSegment.create(dir, opts.logStartOffset, segmentOptions(opts.config, opts.now)));
+    logEndOffset = opts.logStartOffset;
+  }
+  const logStartOffset = Math.min(Math.max(opts.logStartOffset, segments[0].baseOffset), logEndOffset);
+  recoveryPoint = opts.hadCleanShutdown ? logEndOffset : Math.min(recoveryPoint, logEndOffset);
+
+  let latestEpoch = -1;
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const last = await segments[i].lastBatch();
+    if (last) {
+      latestEpoch = last.partitionLeaderEpoch;
+      break;
+    }
+  }
+  return { segments, logStartOffset, logEndOffset, recoveryPoint, latestEpoch };
+}
+
+/** Recovers the segments at or after the recovery point; cuts the log at the first invalid batch. */
+async function recoverUnflushed(segments: LogSegment[], opts: LoadLogOptions, rebuilt: Set<LogSegment>): Promise<void> {
+  const { dir, logger } = opts;
+  const firstUnflushed = segments.findIndex((s, i) => i === segments.length - 1 || segments[i + 1].baseOffset > opts.recoveryPoint);
+  if (firstUnflushed < 0) return;
+  const unflushed = segments.slice(firstUnflushed);
+  logger.info(`Recovering ${unflushed.length} unflushed segment(s) of ${dir} from recovery point ${opts.recoveryPoint}`);
+  for (let i = 0; i < unflushed.length; i++) {
+    const segment = unflushed[i];
+    logger.info(`Recovering unflushed segment ${segment.baseOffset}. ${i}/${unflushed.length} recovered for ${path.basename(dir)}.`);
+    const { truncatedBytes, reason } = await segment.recover();
+    rebuilt.delete(segment);
+    if (truncatedBytes > 0) {
+      logger.warn(
+        `Found invalid messages in log segment ${segment.log.file} (${reason ?? 'invalid data'}); truncated ${truncatedBytes} bytes` +
+          (i < unflushed.length - 1 ? ` and deleting ${unflushed.length - 1 - i} later segment(s)` : ''),
+      );
+      const later = unflushed.slice(i + 1);
+      for (const s of later) {
+        segments.splice(segments.indexOf(s), 1);
+        rebuilt.delete(s);
+        await s.deleteIfExists();
+      }
+      return;
+    }
+  }
+}

@@ -1,0 +1,684 @@
+/**
+ * A partition's log (Kafka's UnifiedLog + LocalLog): an ordered list of segments in
+ * `<logDir>/<topic>-<partition>/`, the log start and end offsets, the high watermark and the recovery
+ * point.
+ *
+ * Every mutation (append, roll, truncation, retention, log start offset moves, close) goes through one
+ * serial queue, so appends keep their order and never interleave with the others. Reads and flushes
+ * run outside the queue: a read sees the data complete when it started and holds the segments it
+ * reads, so a segment deleted meanwhile is closed only after the read. Segments are deleted as Kafka
+ * does: renamed to `.deleted` at once and removed `file.delete.delay.ms` later.
+ *
+ * Events: 'append' (LogAppendInfo) after every append, for the fetch purgatory.
+ */
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import type { Logger } from '../common/logger';
+import { KafkaError, KafkaStorageError, OffsetOutOfRangeError, RecordBatchTooLargeError } from '../common/kafka-error';
+import { assignOffsets } from '../protocol/records/assign-offsets';
+import { validateRecords, type AppendOrigin } from '../protocol/records/produce-validation';
+import { batches, CompressionType, setMaxTimestamp } from '../protocol/records/record-batch';
+import { TimestampType, type LogConfig } from './log-config';
+import { toAppendError, UnexpectedAppendOffsetError } from './log-errors';
+import { DELETED_FILE_SUFFIX } from './log-file-names';
+import { loadLog, segmentOptions } from './log-loader';
+import type { Scheduler } from './log-scheduler';
+import { LogSegment, type TimestampAndOffset } from './log-segment';
+import { SerialQueue } from './serial-queue';
+
+/** ListOffsets special timestamps. */
+export const ListOffsetsTimestamp = {
+  LATEST: -1,
+  EARLIEST: -2,
+  MAX_TIMESTAMP: -3,
+  EARLIEST_LOCAL: -4,
+  LATEST_TIERED: -5,
+} as const;
+
+/** The outcome of an append. */
+export interface LogAppendInfo {
+  firstOffset: number;
+  lastOffset: number;
+  /** The broker time stamped on LogAppendTime topics, -1 for CreateTime. */
+  logAppendTime: number;
+  logStartOffset: number;
+  recordCount: number;
+  maxTimestamp: number;
+  offsetOfMaxTimestamp: number;
+  /** Bytes appended. */
+  validBytes: number;
+  /** Batches appended. */
+  shallowCount: number;
+}
+
+/** The outcome of a read. */
+export interface LogReadInfo {
+  /** Whole batches; empty when nothing is available. */
+  records: Buffer[];
+  /** baseOffset of the first batch returned (may be below the fetch offset), else the fetch offset. */
+  firstOffset: number;
+  /** The offset after the last batch returned, else the fetch offset. */
+  nextOffset: number;
+  highWatermark: number;
+  logStartOffset: number;
+  logEndOffset: number;
+}
+
+/** What a Log is built from (see Log.load). */
+export interface LogOptions {
+  topic: string;
+  partition: number;
+  /** The partition directory. */
+  dir: string;
+  config: LogConfig;
+  logger: Logger;
+  scheduler: Scheduler;
+  now: () => number;
+}
+
+export class Log extends EventEmitter {
+  readonly topic: string;
+  readonly partition: number;
+  readonly dir: string;
+  config: LogConfig;
+  private readonly logger: Logger;
+  private readonly scheduler: Scheduler;
+  private readonly now: () => number;
+  private readonly queue = new SerialQueue();
+  private segments: LogSegment[];
+  private lso: number;
+  private leo: number;
+  private hw: number;
+  private recovery: number;
+  private latestEpoch: number;
+  private unflushedMessages = 0;
+  /** Bumped when data below the recovery point may have changed, so a concurrent flush does not move it. */
+  private truncations = 0;
+  private closed = false;
+  private failure: unknown;
+  /** Time of the last flush (ms), for flush.ms. */
+  lastFlushTime: number;
+
+  private constructor(
+    opts: LogOptions,
+    state: { segments: LogSegment[]; logStartOffset: number; logEndOffset: number; recoveryPoint: number; latestEpoch: number },
+  ) {
+    super();
+    this.setMaxListeners(0);
+    this.topic = opts.topic;
+    this.partition = opts.partition;
+    this.dir = opts.dir;
+    this.config = opts.config;
+    this.logger = opts.logger;
+    this.scheduler = opts.scheduler;
+    this.now = opts.now;
+    this.segments = state.segments;
+    this.lso = state.logStartOffset;
+    this.leo = state.logEndOffset;
+    this.hw = state.logStartOffset;
+    this.recovery = state.recoveryPoint;
+    this.latestEpoch = state.latestEpoch;
+    this.lastFlushTime = opts.now();
+  }
+
+  /**
+   * Loads the log in `opts.dir` (which must exist), recovering it after an unclean shutdown, and
+   * sets its high watermark from the checkpoint (clamped to the log).
+   */
+  static async load(
+    opts: LogOptions & { hadCleanShutdown: boolean; recoveryPoint?: number; logStartOffset?: number; highWatermark?: number },
+  ): Promise<Log> {
+    const state = await loadLog({
+      dir: opts.dir,
+      config: opts.config,
+      hadCleanShutdown: opts.hadCleanShutdown,
+      recoveryPoint: opts.recoveryPoint ?? 0,
+      logStartOffset: opts.logStartOffset ?? 0,
+      now: opts.now(),
+      logger: opts.logger,
+    });
+    const log = new Log(opts, state);
+    log.highWatermark = opts.highWatermark ?? 0;
+    return log;
+  }
+
+  /** `topic-partition`. */
+  get name(): string {
+    return `${this.topic}-${this.partition}`;
+  }
+
+  /** The log dir holding this partition's directory. */
+  get parentDir(): string {
+    return path.dirname(this.dir);
+  }
+
+  get logStartOffset(): number {
+    return this.lso;
+  }
+
+  get logEndOffset(): number {
+    return this.leo;
+  }
+
+  /** Offsets below this are flushed to disk. */
+  get recoveryPoint(): number {
+    return this.recovery;
+  }
+
+  /** The high watermark; setting it clamps it to [logStartOffset, logEndOffset], as Kafka's updateHighWatermark. */
+  get highWatermark(): number {
+    return this.hw;
+  }
+
+  set highWatermark(offset: number) {
+    this.hw = Math.min(Math.max(offset, this.lso), this.leo);
+  }
+
+  /** The segments, oldest first (a copy). */
+  logSegments(): LogSegment[] {
+    return [...this.segments];
+  }
+
+  get numberOfSegments(): number {
+    return this.segments.length;
+  }
+
+  /** Total bytes of all segments. */
+  get size(): number {
+    let total = 0;
+    for (const s of this.segments) total += s.size;
+    return total;
+  }
+
+  private get activeSegment(): LogSegment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  private checkUsable(): void {
+    if (this.failure !== undefined) {
+      throw new KafkaStorageError(`The log of ${this.name} in ${this.parentDir} is offline after an I/O error`, { cause: this.failure });
+    }
+    if (this.closed) throw new KafkaStorageError(`The log of ${this.name} in ${this.parentDir} is closed`);
+  }
+
+  /** Runs a mutation in the queue; I/O errors take the log offline (Kafka marks the dir offline). */
+  private mutate<T>(what: string, task: () => Promise<T>): Promise<T> {
+    return this.queue.run(async () => {
+      this.checkUsable();
+      try {
+        return await task();
+      } catch (err) {
+        if (err instanceof KafkaError || err instanceof UnexpectedAppendOffsetError || err instanceof RangeError) throw err;
+        this.failure = err;
+        this.logger.error(`Error while ${what} for ${this.name} in dir ${this.parentDir}`, err);
+        throw new KafkaStorageError(`Error while ${what} for ${this.name} in dir ${this.parentDir}`, { cause: err });
+      }
+    });
+  }
+
+  /**
+   * Appends a producer's (or a coordinator's) records: validates them, assigns offsets from the log
+   * end offset with the leader epoch, stamps LogAppendTime if the topic uses it, rolls if needed and
+   * writes. Throws the KafkaError of a failed validation (with recordErrors).
+   */
+  appendAsLeader(records: Buffer, opts: { leaderEpoch: number; now?: number; origin?: Exclude<AppendOrigin, 'replication'> }): Promise<LogAppendInfo> {
+    return this.append('appending', async () => {
+      const now = opts.now ?? this.now();
+      const config = this.config;
+      const logAppendTimeTopic = config.messageTimestampType === TimestampType.LogAppendTime;
+      const v = validateRecords(records, {
+        origin: opts.origin ?? 'client',
+        maxMessageBytes: config.maxMessageBytes,
+        now,
+        timestampType: config.messageTimestampType,
+        timestampBeforeMaxMs: config.messageTimestampBeforeMaxMs,
+        timestampAfterMaxMs: config.messageTimestampAfterMaxMs,
+        compacted: config.cleanupPolicy.includes('compact'),
+        topicPartition: this.name,
+      });
+      if (!v.ok) throw toAppendError(v);
+      const firstOffset = this.leo;
+      const lastOffset = assignOffsets(records, firstOffset, {
+        partitionLeaderEpoch: opts.leaderEpoch,
+        logAppendTime: logAppendTimeTopic ? now : undefined,
+      });
+      if (!logAppendTimeTopic && v.compression === CompressionType.none) {
+        // As Kafka's LogValidator: the batch header carries the max timestamp found in its records.
+        setMaxTimestamp(records, 0, false, v.maxTimestamp);
+      }
+      const maxTimestamp = logAppendTimeTopic ? now : v.maxTimestamp;
+      const offsetOfMaxTimestamp = logAppendTimeTopic ? lastOffset : firstOffset + Math.max(0, v.offsetOfMaxTimestamp);
+      await this.writeLocked(records, { firstOffset, lastOffset, maxTimestamp, offsetOfMaxTimestamp, now });
+      this.latestEpoch = opts.leaderEpoch;
+      return {
+        firstOffset,
+        lastOffset,
+        logAppendTime: logAppendTimeTopic ? now : -1,
+        logStartOffset: this.lso,
+        recordCount: v.recordCount,
+        maxTimestamp,
+        offsetOfMaxTimestamp,
+        validBytes: records.length,
+        shallowCount: v.shallowCount,
+      };
+    });
+  }
+
+  /**
+   * Appends batches a follower fetched from the leader: offsets are kept; the batches are checked
+   * (size, magic, CRC, increasing offsets) and a trailing partial batch is dropped.
+   */
+  appendAsFollower(records: Buffer): Promise<LogAppendInfo> {
+    return this.append('appending as follower', async () => {
+      const now = this.now();
+      const v = validateRecords(records, { origin: 'replication', maxMessageBytes: this.config.maxMessageBytes, topicPartition: this.name });
+      if (!v.ok) throw toAppendError(v);
+      const data = records.subarray(0, v.validBytes);
+      const info: LogAppendInfo = {
+        firstOffset: v.firstOffset,
+        lastOffset: v.lastOffset,
+        logAppendTime: -1,
+        logStartOffset: this.lso,
+        recordCount: v.recordCount,
+        maxTimestamp: v.maxTimestamp,
+        offsetOfMaxTimestamp: v.firstOffset + Math.max(0, v.offsetOfMaxTimestamp),
+        validBytes: data.length,
+        shallowCount: v.shallowCount,
+      };
+      if (data.length === 0) return info;
+      if (v.firstOffset < this.leo) {
+        throw new UnexpectedAppendOffsetError(
+          `Unexpected offset in append to ${this.name}. First offset ${v.firstOffset} is less than the next offset ${this.leo}. ` +
+            `First 10 offsets in append: ${[...batches(data)].slice(0, 10).map((b) => b.baseOffset).join(', ')}, last offset in append: ${v.lastOffset}.`,
+          { firstOffset: v.firstOffset, lastOffset: v.lastOffset },
+        );
+      }
+      await this.writeLocked(data, { ...info, now });
+      let lastEpoch = this.latestEpoch;
+      for (const b of batches(data)) lastEpoch = b.partitionLeaderEpoch;
+      this.latestEpoch = lastEpoch;
+      return info;
+    });
+  }
+
+  /** Queues an append, then flushes if flush.messages is reached and announces it. */
+  private async append(what: string, task: () => Promise<LogAppendInfo>): Promise<LogAppendInfo> {
+    const info = await this.mutate(what, task);
+    if (info.validBytes > 0) {
+      this.unflushedMessages += info.lastOffset - info.firstOffset + 1;
+      if (this.unflushedMessages >= this.config.flushMessages) await this.flush();
+      this.emit('append', info);
+    }
+    return info;
+  }
+
+  /** Rolls if needed and writes batches with assigned offsets; updates the log end offset. */
+  private async writeLocked(
+    records: Buffer,
+    a: { firstOffset: number; lastOffset: number; maxTimestamp: number; offsetOfMaxTimestamp: number; now: number },
+  ): Promise<void> {
+    if (records.length > this.config.segmentBytes) {
+      throw new RecordBatchTooLargeError(
+        `Message batch size is ${records.length} bytes in append to partition ${this.name} which exceeds the maximum ` +
+          `configured segment size of ${this.config.segmentBytes}.`,
+      );
+    }
+    let segment = this.activeSegment;
+    const shouldRoll = await segment.shouldRoll({
+      segmentBytes: this.config.segmentBytes,
+      segmentMs: this.config.segmentMs,
+      now: a.now,
+      maxTimestampInMessages: a.maxTimestamp,
+      maxOffsetInMessages: a.lastOffset,
+      messagesSize: records.length,
+    });
+    if (shouldRoll) segment = await this.rollLocked(a.firstOffset);
+    await segment.append(a.lastOffset, a.maxTimestamp, a.offsetOfMaxTimestamp, records, a.now);
+    this.leo = a.lastOffset + 1;
+  }
+
+  /** Rolls a new active segment now (Kafka's UnifiedLog.roll). */
+  roll(): Promise<LogSegment> {
+    return this.mutate('rolling', () => this.rollLocked());
+  }
+
+  private async rollLocked(expectedNextOffset?: number): Promise<LogSegment> {
+    const started = Date.now();
+    const active = this.activeSegment;
+    const newOffset = Math.max(expectedNextOffset ?? 0, this.leo);
+    if (active.baseOffset === newOffset && active.size === 0) return active;
+    await active.onBecomeInactiveSegment();
+    const segment = await LogSegment.create(this.dir, newOffset, segmentOptions(this.config, this.now()));
+    this.segments.push(segment);
+    this.logger.info(`Rolled new log segment at offset ${newOffset} in ${Date.now() - started} ms.`);
+    // Flush the finished segment in the background, as Kafka's roll schedules flushUptoOffsetExclusive.
+    this.flushUpTo(newOffset).catch((err: unknown) => this.logger.error(`Error flushing ${this.name} after roll`, err));
+    return segment;
+  }
+
+  /**
+   * Reads whole batches from `fetchOffset` on, found through the offset index: at most `maxBytes`
+   * (but at least one batch when `minOneMessage`), only batches whose offsets are all below
+   * `maxOffset` (exclusive, e.g. the high watermark). Reads one segment, like Kafka. Throws
+   * OffsetOutOfRangeError outside [logStartOffset, logEndOffset].
+   */
+  async read(fetchOffset: number, opts: { maxBytes: number; maxOffset?: number; minOneMessage: boolean }): Promise<LogReadInfo> {
+    this.checkUsable();
+    const endOffset = this.leo;
+    const result: LogReadInfo = {
+      records: [],
+      firstOffset: fetchOffset,
+      nextOffset: fetchOffset,
+      highWatermark: this.hw,
+      logStartOffset: this.lso,
+      logEndOffset: endOffset,
+    };
+    if (fetchOffset > endOffset || fetchOffset < this.lso) {
+      throw new OffsetOutOfRangeError(
+        `Received request for offset ${fetchOffset} for partition ${this.name}, but we only have log segments in the range ${this.lso} to ${endOffset}.`,
+      );
+    }
+    const maxOffset = Math.min(opts.maxOffset ?? endOffset, endOffset);
+    if (fetchOffset >= maxOffset) return result;
+    let index = this.floorIndex(fetchOffset);
+    let segment: LogSegment | undefined = this.segments[Math.max(index, 0)];
+    while (segment !== undefined) {
+      if (!segment.tryRetain()) {
+        // Deleted while we were reading the previous one: look it up again.
+        this.checkUsable();
+        index = this.floorIndex(Math.max(fetchOffset, segment.baseOffset));
+        segment = this.segments[Math.max(index, 0)];
+        continue;
+      }
+      let data;
+      try {
+        data = await segment.read(fetchOffset, { maxSize: opts.maxBytes, maxOffset, minOneMessage: opts.minOneMessage });
+      } finally {
+        segment.release();
+      }
+      if (data) {
+        if (data.records.length > 0) result.records.push(data.records);
+        result.firstOffset = data.firstOffset;
+        result.nextOffset = data.nextOffset;
+        return result;
+      }
+      const baseOffset: number = segment.baseOffset;
+      segment = this.segments.find((s) => s.baseOffset > baseOffset);
+    }
+    return result;
+  }
+
+  /** Index in `segments` of the last segment with baseOffset <= offset, or -1. */
+  private floorIndex(offset: number): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.segments[mid].baseOffset <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /** Runs `fn` on a segment held open for the duration. */
+  private async withSegment<T>(segment: LogSegment, fn: (s: LogSegment) => Promise<T>): Promise<T | null> {
+    if (!segment.tryRetain()) return null;
+    try {
+      return await fn(segment);
+    } finally {
+      segment.release();
+    }
+  }
+
+  /**
+   * ListOffsets: -1 latest (the log end offset), -2 earliest (the log start offset), -3 the record
+   * with the largest timestamp (KIP-734), -4 earliest local (= earliest, no tiered storage), -5
+   * latest tiered (none); otherwise the first record whose timestamp is >= `timestamp`, found with the
+   * time index and a bounded scan of one segment. Null when there is no such record.
+   */
+  async fetchOffsetByTimestamp(timestamp: number): Promise<TimestampAndOffset | null> {
+    this.checkUsable();
+    switch (timestamp) {
+      case ListOffsetsTimestamp.LATEST:
+        return { offset: this.leo, timestamp: -1, leaderEpoch: this.latestEpoch };
+      case ListOffsetsTimestamp.EARLIEST:
+      case ListOffsetsTimestamp.EARLIEST_LOCAL: {
+        const offset = this.lso;
+        return { offset, timestamp: -1, leaderEpoch: await this.epochForOffset(offset) };
+      }
+      case ListOffsetsTimestamp.LATEST_TIERED:
+        return null;
+      case ListOffsetsTimestamp.MAX_TIMESTAMP: {
+        let best: LogSegment | undefined;
+        for (const s of this.segments) if (best === undefined || s.maxTimestampSoFar > best.maxTimestampSoFar) best = s;
+        if (best === undefined || best.maxTimestampSoFar < 0) return null;
+        return this.withSegment(best, (s) => s.findMaxTimestampRecord());
+      }
+      default:
+        break;
+    }
+    if (timestamp < 0) return null;
+    for (const segment of [...this.segments]) {
+      if (segment.largestTimestamp < timestamp) continue;
+      const found = await this.withSegment(segment, (s) => s.findOffsetByTimestamp(timestamp, this.lso));
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /** The leader epoch of the batch holding `offset`, -1 if none. */
+  private async epochForOffset(offset: number): Promise<number> {
+    const segment = this.segments[Math.max(this.floorIndex(offset), 0)];
+    const found = await this.withSegment(segment, (s) => s.translateOffset(offset));
+    return found ? found.partitionLeaderEpoch : -1;
+  }
+
+  /**
+   * Removes everything at and after `targetOffset` (follower truncation). No-op when the log ends
+   * at or before it. Returns whether anything was removed.
+   */
+  truncateTo(targetOffset: number): Promise<boolean> {
+    if (targetOffset < 0) return Promise.reject(new RangeError(`Cannot truncate partition ${this.name} to a negative offset (${targetOffset}).`));
+    return this.mutate('truncating', async () => {
+      if (targetOffset >= this.leo) return false;
+      this.logger.info(`Truncating to offset ${targetOffset}`);
+      this.truncations++;
+      if (this.segments[0].baseOffset > targetOffset) {
+        await this.truncateFullyAndStartAtLocked(targetOffset);
+        return true;
+      }
+      const doomed = this.segments.filter((s) => s.baseOffset > targetOffset);
+      await this.removeAndDeleteSegments(doomed, 'truncation');
+      const { nextOffset } = await this.activeSegment.truncateTo(targetOffset, this.now());
+      this.leo = nextOffset;
+      this.recovery = Math.min(this.recovery, this.leo);
+      this.lso = Math.min(this.lso, this.leo);
+      this.hw = Math.min(this.hw, this.leo);
+      this.latestEpoch = (await this.activeSegment.lastBatch())?.partitionLeaderEpoch ?? (await this.lastEpochBefore());
+      return true;
+    });
+  }
+
+  private async lastEpochBefore(): Promise<number> {
+    for (let i = this.segments.length - 1; i >= 0; i--) {
+      const last = await this.segments[i].lastBatch();
+      if (last) return last.partitionLeaderEpoch;
+    }
+    return -1;
+  }
+
+  /** Deletes every segment and starts an empty log at `newOffset` (Kafka's truncateFullyAndStartAt). */
+  truncateFullyAndStartAt(newOffset: number): Promise<void> {
+    return this.mutate('truncating fully', async () => {
+      this.truncations++;
+      await this.truncateFullyAndStartAtLocked(newOffset);
+    });
+  }
+
+  private async truncateFullyAndStartAtLocked(newOffset: number): Promise<void> {
+    this.logger.info(`Truncate and start at offset ${newOffset}`);
+    await this.removeAndDeleteSegments([...this.segments], 'truncation');
+    this.segments.push(await LogSegment.create(this.dir, newOffset, segmentOptions(this.config, this.now())));
+    this.leo = newOffset;
+    this.lso = newOffset;
+    this.recovery = newOffset;
+    this.hw = newOffset;
+    this.latestEpoch = -1;
+  }
+
+  /**
+   * Deletes old segments (Kafka's deleteOldSegments): those entirely below the log start offset, and
+   * with cleanup.policy=delete those beyond retention.bytes (oldest first) and those whose largest
+   * timestamp is older than retention.ms. Only segments entirely below the high watermark go; the log
+   * start offset moves to the first remaining segment. When every segment qualifies, a new empty active
+   * segment is rolled first, so the active segment itself is never deleted. Returns how many went.
+   */
+  deleteOldSegments(): Promise<number> {
+    return this.mutate('deleting old segments', async () => {
+      const config = this.config;
+      let deleted = await this.deleteSegmentsWhile(
+        (_s, next) => next !== undefined && next.baseOffset <= this.lso,
+        (s) => `log start offset ${this.lso} breach (segment ${s.baseOffset} ends below it)`,
+      );
+      if (!config.cleanupPolicy.includes('delete')) return deleted;
+      if (config.retentionBytes >= 0) {
+        let excess = this.size - config.retentionBytes;
+        if (excess > 0) {
+          deleted += await this.deleteSegmentsWhile(
+            (s) => {
+              if (excess - s.size < 0) return false;
+              excess -= s.size;
+              return true;
+            },
+            () => `retention size in bytes ${config.retentionBytes} breach. Log size before deletion ${this.size}`,
+          );
+        }
+      }
+      if (config.retentionMs >= 0) {
+        const now = this.now();
+        deleted += await this.deleteSegmentsWhile(
+          (s) => now - s.largestTimestamp > config.retentionMs,
+          (s) => `retention time ${config.retentionMs}ms breach based on the largest record timestamp in the segment (${s.largestTimestamp})`,
+        );
+      }
+      return deleted;
+    });
+  }
+
+  /** Deletes segments from the oldest on while `predicate` holds (and they are below the high watermark). */
+  private async deleteSegmentsWhile(
+    predicate: (segment: LogSegment, next: LogSegment | undefined) => boolean,
+    reason: (segment: LogSegment) => string,
+  ): Promise<number> {
+    const deletable: LogSegment[] = [];
+    for (let i = 0; i < this.segments.length; i++) {
+      const segment = this.segments[i];
+      const next = this.segments[i + 1];
+      const upperBound = next ? next.baseOffset : this.leo;
+      const lastAndEmpty = next === undefined && segment.size === 0;
+      if (lastAndEmpty || this.hw < upperBound || !predicate(segment, next)) break;
+      deletable.push(segment);
+    }
+    if (deletable.length === 0) return 0;
+    if (deletable.length === this.segments.length) await this.rollLocked();
+    for (const s of deletable) {
+      this.logger.info(
+        `Deleting segment LogSegment(baseOffset=${s.baseOffset}, size=${s.size}, lastModifiedTime=${s.lastModified}, ` +
+          `largestRecordTimestamp=${s.maxTimestampSoFar}) due to ${reason(s)}`,
+      );
+    }
+    await this.removeAndDeleteSegments(deletable, 'retention');
+    const newStart = this.segments[0].baseOffset;
+    if (newStart > this.lso) {
+      this.logger.info(`Incremented log start offset to ${newStart} due to segment deletion`);
+      this.lso = newStart;
+      this.hw = Math.max(this.hw, this.lso);
+    }
+    return deletable.length;
+  }
+
+  /** Takes segments out of the log, renames their files to `.deleted` and deletes them later. */
+  private async removeAndDeleteSegments(doomed: LogSegment[], reason: string): Promise<void> {
+    if (doomed.length === 0) return;
+    const set = new Set(doomed);
+    this.segments = this.segments.filter((s) => !set.has(s));
+    for (const s of doomed) await s.changeFileSuffixes(DELETED_FILE_SUFFIX);
+    const deleteFiles = async () => {
+      for (const s of doomed) {
+        try {
+          await s.deleteIfExists();
+        } catch (err) {
+          this.logger.error(`Error deleting ${s.log.file} after ${reason}`, err);
+        }
+      }
+    };
+    this.scheduler.schedule(`delete-file-${this.name}`, deleteFiles, { delayMs: this.config.fileDeleteDelayMs });
+  }
+
+  /**
+   * Moves the log start offset forward (DeleteRecords); segments below it are deleted by the next
+   * retention run. Throws OffsetOutOfRangeError beyond the high watermark.
+   */
+  maybeIncrementLogStartOffset(offset: number): Promise<void> {
+    return this.mutate('incrementing the log start offset', async () => {
+      if (offset > this.hw) {
+        throw new OffsetOutOfRangeError(
+          `Cannot increment the log start offset to ${offset} of partition ${this.name} since it is larger than the high watermark ${this.hw}`,
+        );
+      }
+      if (offset > this.lso) {
+        this.logger.info(`Incremented log start offset to ${offset} due to client delete records request`);
+        this.lso = offset;
+      }
+    });
+  }
+
+  /** fsyncs every segment holding unflushed data and moves the recovery point to the log end offset. */
+  flush(): Promise<void> {
+    return this.flushUpTo(this.leo);
+  }
+
+  /** fsyncs the segments holding offsets below `offset` that may be unflushed; moves the recovery point. */
+  private async flushUpTo(offset: number): Promise<void> {
+    if (offset <= this.recovery) return;
+    const generation = this.truncations;
+    const segments = this.segments.filter((s, i) => {
+      const next = this.segments[i + 1];
+      return s.baseOffset < offset && (next === undefined || next.baseOffset > this.recovery);
+    });
+    for (const s of segments) await this.withSegment(s, (seg) => seg.flush());
+    if (generation === this.truncations && offset > this.recovery) {
+      this.recovery = offset;
+      this.unflushedMessages = 0;
+    }
+    this.lastFlushTime = this.now();
+  }
+
+  /**
+   * Waits for queued mutations, then closes every segment (after in-flight reads). Later calls throw
+   * KafkaStorageError.
+   */
+  close(): Promise<void> {
+    return this.queue.run(async () => {
+      if (this.closed) return;
+      this.closed = true;
+      for (const s of this.segments) {
+        try {
+          await s.close();
+        } catch (err) {
+          this.logger.error(`Error closing segment ${s.baseOffset} of ${this.name}`, err);
+        }
+      }
+    });
+  }
+
+  /** Whether close() has run. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}
