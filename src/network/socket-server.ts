@@ -10,7 +10,8 @@ import { KafkaChannel, type ChannelLogger, type FrameProcessor } from './kafka-c
 
 export interface ListenerEndPoint {
   name: string;
-  host: string;
+  /** Null or empty: the default interface. */
+  host: string | null;
   port: number;
   securityProtocol: string;
 }
@@ -43,7 +44,7 @@ export class SocketServer {
       const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket, l));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        const host = l.host === '' ? undefined : l.host;
+        const host = l.host === null || l.host === '' ? undefined : l.host;
         server.listen({ port: l.port, host, backlog: 50 }, () => {
           server.off('error', reject);
           resolve();
@@ -53,7 +54,7 @@ export class SocketServer {
       const addr = server.address();
       this.bound.set(l.name, typeof addr === 'object' && addr !== null ? addr.port : l.port);
       this.servers.set(l.name, server);
-      this.opts.logger.info(`Listening on ${l.name}://${l.host}:${this.bound.get(l.name)} (${l.securityProtocol})`);
+      this.opts.logger.info(`Listening on ${l.name}://${l.host ?? ''}:${this.bound.get(l.name)} (${l.securityProtocol})`);
     }
     if (this.opts.connectionsMaxIdleMs > 0) {
       const period = Math.min(this.opts.connectionsMaxIdleMs, 30_000);

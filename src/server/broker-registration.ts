@@ -13,7 +13,7 @@ export function brokerRegistration(
 ): BrokerRegistrationInfo {
   const endpoints = config.advertisedListeners.map((l) => ({
     listenerName: l.name,
-    host: l.host === '' ? os.hostname() : l.host,
+    host: l.host === null || l.host === '' ? os.hostname() : l.host,
     port: l.port === 0 ? (boundPort(l.name) ?? 0) : l.port,
     securityProtocol: l.securityProtocol,
   }));

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { loadBrokerConfig } from '../config/broker-config';
 import { createLogging } from '../common/logger';
 import { KafkaServer } from './kafka-server';
+import { installDir } from '../common/install-dir';
 
 const USAGE = 'USAGE: kafka-server-start.sh [-daemon] server.properties [--override property=value]*';
 
@@ -37,10 +38,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  const installDir = path.resolve(__dirname, '..', '..', '..');
+  const home = installDir();
   const logging = createLogging({
-    configFile: process.env.KAFKA_LOG4J_CONFIG ?? path.join(installDir, 'conf', 'log4j.properties'),
-    logDir: process.env.LOG_DIR ?? path.join(installDir, 'logs'),
+    configFile: process.env.KAFKA_LOG4J_CONFIG ?? path.join(home, 'conf', 'log4j.properties'),
+    logDir: process.env.LOG_DIR ?? path.join(home, 'logs'),
   });
   const log = logging.logger('kafka.Kafka', '');
   for (const w of config.warnings) log.warn(w);

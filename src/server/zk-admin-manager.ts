@@ -15,7 +15,8 @@ import { KafkaError } from '../common/kafka-error';
 import type { MetadataCache } from '../metadata/metadata-cache';
 import type { KafkaZkClient } from '../zk/kafka-zk-client';
 import { assignReplicasToBrokers } from '../zk/replica-assignment';
-import { validateTopicConfigs, describeTopicConfigs } from '../config/topic-config';
+import { validateTopicConfigs, describeTopicConfigs } from '../config/log-config-builder';
+import { ConfigSource, type ConfigEntry } from '../config/config-types';
 import { hasCollisionChars, unifyCollisionChars, validateTopicName } from './topic-names';
 
 export interface CreatableTopicSpec {
@@ -137,7 +138,7 @@ export class ZkAdminManager {
       result.replicationFactor = assignment.get(0)?.length ?? spec.replicationFactor;
       if (opts.includeConfigs) {
         result.configs = describeTopicConfigs(this.opts.config, configs, { includeSynonyms: false, includeDocumentation: false }).map(
-          (c) => ({ name: c.name, value: c.value, readOnly: c.readOnly, configSource: c.source, isSensitive: c.isSensitive }),
+          (c) => ({ name: c.name, value: c.value, readOnly: c.readOnly, configSource: ConfigSource[c.source], isSensitive: c.sensitive }),
         );
       }
       if (opts.validateOnly) return result;
@@ -243,11 +244,13 @@ export class ZkAdminManager {
     includeSynonyms: boolean;
     includeDocumentation: boolean;
   }): Promise<{ errorCode: number; errorMessage: string | null; configs: DescribedConfig[] }> {
-    const filter = (configs: DescribedConfig[]) =>
-      resource.configurationKeys === null || resource.configurationKeys.length === 0
-        ? configs
-        : configs.filter((c) => resource.configurationKeys!.includes(c.name));
-    const describeOpts = { includeSynonyms: resource.includeSynonyms, includeDocumentation: resource.includeDocumentation };
+    const names = resource.configurationKeys ?? undefined;
+    const filter = (configs: ConfigEntry[]): DescribedConfig[] => configs.map(toDescribedConfig);
+    const describeOpts = {
+      names,
+      includeSynonyms: resource.includeSynonyms,
+      includeDocumentation: resource.includeDocumentation,
+    };
     try {
       if (resource.resourceType === RESOURCE_TOPIC) {
         const invalid = validateTopicName(resource.resourceName);
@@ -313,6 +316,20 @@ export class ZkAdminManager {
       };
     });
   }
+}
+
+/** A config entry in DescribeConfigs' terms (numeric sources and types). */
+function toDescribedConfig(e: ConfigEntry): DescribedConfig {
+  return {
+    name: e.name,
+    value: e.value,
+    readOnly: e.readOnly,
+    source: ConfigSource[e.source],
+    isSensitive: e.sensitive,
+    synonyms: e.synonyms.map((s) => ({ name: s.name, value: s.value, source: ConfigSource[s.source] })),
+    configType: e.type,
+    documentation: e.documentation,
+  };
 }
 
 const RESOURCE_TOPIC = 2;

@@ -35,7 +35,7 @@ export function describeConfigsHandler(broker: BrokerServices) {
               name: c.name,
               value: c.value,
               readOnly: c.readOnly,
-              isDefault: c.source === CONFIG_SOURCE_DEFAULT,
+              isDefault: version === 0 && c.source === CONFIG_SOURCE_DEFAULT,
               configSource: c.source,
               isSensitive: c.isSensitive,
               synonyms: c.synonyms,

@@ -13,6 +13,8 @@ import type { BrokerServices } from '../broker-services';
 import { ZERO_UUID } from '../../metadata/metadata-cache';
 import type { FetchPartitionRequest } from '../../replica/replica-manager';
 
+const NO_RECORDS = Buffer.alloc(0);
+
 export function fetchHandler(broker: BrokerServices) {
   return defineHandler({
     apiKey: ApiKeys.Fetch,
@@ -34,7 +36,7 @@ export function fetchHandler(broker: BrokerServices) {
         logStartOffset: number;
         abortedTransactions: null | [];
         preferredReadReplica: number;
-        records: Buffer[] | null;
+        records: Buffer | Buffer[];
       };
       const responses: { topic: string; topicId: string; partitions: PartOut[] }[] = [];
       const wanted: FetchPartitionRequest[] = [];
@@ -52,7 +54,7 @@ export function fetchHandler(broker: BrokerServices) {
             logStartOffset: -1,
             abortedTransactions: null,
             preferredReadReplica: -1,
-            records: null,
+            records: NO_RECORDS,
           };
           topicOut.partitions.push(out);
           if (name === undefined || (useTopicIds && t.topicId === ZERO_UUID)) {
@@ -85,7 +87,8 @@ export function fetchHandler(broker: BrokerServices) {
         out.lastStableOffset = r.lastStableOffset;
         out.logStartOffset = r.logStartOffset;
         out.abortedTransactions = request.isolationLevel === 1 ? [] : null;
-        out.records = r.records.length > 0 ? r.records : null;
+        // An empty slice, never null: librdkafka rejects a null record set ("invalid MessageSetSize -1").
+        out.records = r.records.length > 0 ? r.records : NO_RECORDS;
       }
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
     },

@@ -14,7 +14,8 @@ export function listOffsetsHandler(broker: BrokerServices) {
     minVersion: 0,
     maxVersion: 9,
     async handle(request, ctx) {
-      const v0 = ctx.header.apiVersion === 0;
+      const version = ctx.header.apiVersion;
+      const v0 = version === 0;
       const topics = await Promise.all(
         request.topics.map(async (t) => ({
           name: t.name,
@@ -30,10 +31,11 @@ export function listOffsetsHandler(broker: BrokerServices) {
               return {
                 partitionIndex: p.partitionIndex,
                 errorCode: r.errorCode,
+                // v0 answers with a list of offsets; v1+ with one offset and its timestamp; v4+ adds the epoch.
                 oldStyleOffsets: v0 && r.offset >= 0 ? [r.offset] : [],
-                timestamp: r.timestamp,
-                offset: r.offset,
-                leaderEpoch: r.leaderEpoch,
+                timestamp: v0 ? -1 : r.timestamp,
+                offset: v0 ? -1 : r.offset,
+                leaderEpoch: version >= 4 ? r.leaderEpoch : -1,
               };
             }),
           ),
