@@ -10,6 +10,7 @@ import { BrokerConnection } from './broker-connection';
 import {
   BootstrapError,
   ClientClosedError,
+  KafkaConnectionError,
   KafkaResponseError,
   OperationTimeoutError,
   isRetriable,
@@ -47,6 +48,8 @@ export interface KafkaClientOptions {
   /** metadata.max.age.ms: cached topic metadata older than this is refreshed. Default 300000. */
   metadataMaxAgeMs?: number;
   logger?: ClientLogger;
+  /** What log lines are prefixed with, e.g. `AdminClient clientId=adminclient-1`. Default `Client clientId=<id>`. */
+  logContext?: string;
   /** Clock, injectable for tests. */
   now?: () => number;
 }
@@ -134,6 +137,7 @@ export class KafkaClient {
   readonly clientId: string;
   readonly requestTimeoutMs: number;
   readonly logger: ClientLogger;
+  private readonly logContext: string;
   private readonly bootstrap: { host: string; port: number }[];
   private readonly connectTimeoutMs: number;
   private readonly retryBackoffMs: number;
@@ -160,6 +164,7 @@ export class KafkaClient {
     this.retryBackoffMaxMs = options.retryBackoffMaxMs ?? 1000;
     this.metadataMaxAgeMs = options.metadataMaxAgeMs ?? 300_000;
     this.logger = options.logger ?? SILENT_LOGGER;
+    this.logContext = options.logContext ?? `Client clientId=${this.clientId}`;
     this.now = options.now ?? Date.now;
   }
 
@@ -203,9 +208,14 @@ export class KafkaClient {
         return this.cluster;
       } catch (err) {
         lastError = err;
-        this.logger.warn(
-          `[Client clientId=${this.clientId}] Metadata request to ${conn.address} failed: ${(err as Error).message}`,
-        );
+        if (err instanceof KafkaConnectionError && !conn.isConnected) {
+          // Kafka's NetworkClient wording; node -1 is a bootstrap server whose id is not known yet.
+          this.logger.warn(
+            `[${this.logContext}] Connection to node ${address.nodeId ?? -1} (${address.host}:${address.port}) could not be established. Node may not be available.`,
+          );
+        } else {
+          this.logger.warn(`[${this.logContext}] Metadata request to ${conn.address} failed: ${(err as Error).message}`);
+        }
       }
     }
     throw new BootstrapError(
@@ -313,7 +323,7 @@ export class KafkaClient {
             { cause: err },
           );
         }
-        this.logger.debug(`[Client clientId=${this.clientId}] retrying after ${(err as Error).message}`);
+        this.logger.debug(`[${this.logContext}] retrying after ${(err as Error).message}`);
         await sleep(backoff);
         await options?.onRetry?.(err, attempt + 1);
       }

@@ -226,6 +226,7 @@ export async function kafkaConsoleConsumerMain(
     client = new KafkaClient({
       bootstrapServers: config.bootstrapServer,
       ...clientOptionsFromProps(config.consumerProps, { clientId: 'console-consumer' }),
+      logContext: `Consumer clientId=${config.consumerProps['client.id']}, groupId=${config.consumerProps['group.id']}`,
       logger: toolClientLogger(io, 'org.apache.kafka.clients.NetworkClient'),
     });
     consumer = new SimpleConsumer(client, consumerOptions);

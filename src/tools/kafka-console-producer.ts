@@ -216,6 +216,7 @@ export async function kafkaConsoleProducerMain(
     client = new KafkaClient({
       bootstrapServers: props['bootstrap.servers']!,
       ...clientOptionsFromProps(props, { clientId: 'console-producer' }),
+      logContext: `Producer clientId=${props['client.id'] ?? 'console-producer'}`,
       logger: toolClientLogger(io, 'org.apache.kafka.clients.NetworkClient'),
     });
     producer = new Producer(client, producerOptions);

@@ -33,6 +33,7 @@ import {
   parseToolOptions,
   printUsage,
   runTool,
+  toolClientLogger,
   type ToolIO,
 } from './tool-support';
 
@@ -249,7 +250,7 @@ export async function kafkaTopicsMain(args: string[], io: ToolIO): Promise<numbe
     const request = toRequest(options, io);
     service = options.has('zookeeper')
       ? await ZooKeeperTopicService.connect(io, options.valueOf('zookeeper')!)
-      : new AdminTopicService(io, options.valueOf('bootstrap-server')!, commandConfig, undefined);
+      : new AdminTopicService(io, options.valueOf('bootstrap-server')!, commandConfig, toolClientLogger(io, 'org.apache.kafka.clients.NetworkClient'));
     switch (action) {
       case 'create':
         if (hasCollisionChars(request.topic!)) {

@@ -76,6 +76,7 @@ export class AdminTopicService implements TopicService {
     this.client = new KafkaClient({
       bootstrapServers,
       clientId: settings.clientId ?? 'adminclient-1',
+      logContext: `AdminClient clientId=${settings.clientId ?? 'adminclient-1'}`,
       requestTimeoutMs: settings.requestTimeoutMs,
       retryBackoffMs: settings.retryBackoffMs,
       connectTimeoutMs: settings.connectTimeoutMs,
