@@ -36,10 +36,13 @@ function exchange(port: number, data: Buffer, waitMs = 3000): Promise<Exchange> 
   });
 }
 
-/** A request frame: size, api key, version, correlation id, client id, then body bytes. */
-function frame(apiKey: number, version: number, correlationId: number, body = Buffer.alloc(0)): Buffer {
+/**
+ * A request frame: size, api key, version, correlation id, client id, then body bytes. Flexible versions
+ * use request header v2, which ends with an (empty) tagged-field section.
+ */
+function frame(apiKey: number, version: number, correlationId: number, body = Buffer.alloc(0), flexible = false): Buffer {
   const clientId = Buffer.from('bad-input-test');
-  const header = Buffer.alloc(10 + clientId.length);
+  const header = Buffer.alloc(10 + clientId.length + (flexible ? 1 : 0));
   header.writeInt16BE(apiKey, 0);
   header.writeInt16BE(version, 2);
   header.writeInt32BE(correlationId, 4);
@@ -109,14 +112,14 @@ describe('bad input', { timeout: 120_000 }, () => {
 
   test('an out-of-range version gets UNSUPPORTED_VERSION and the connection stays usable', async () => {
     // ApiVersions v127: a v0 response with error 35 and ApiVersions' own range.
-    const av = await exchange(port, frame(18, 127, 5));
+    const av = await exchange(port, frame(18, 127, 5, Buffer.alloc(0), true));
     assert.ok(av.response, 'ApiVersions answered');
     assert.equal(av.response!.readInt32BE(0), 5);
     assert.equal(av.response!.readInt16BE(4), 35);
     assert.equal(av.response!.readInt32BE(6), 1, 'one api listed');
     assert.equal(av.response!.readInt16BE(10), 18);
     // Metadata v99: response header then UNSUPPORTED_VERSION.
-    const md = await exchange(port, frame(3, 99, 6));
+    const md = await exchange(port, frame(3, 99, 6, Buffer.alloc(0), true));
     assert.ok(md.response, 'Metadata answered');
     assert.equal(md.response!.readInt32BE(0), 6);
     assert.equal(md.response!.readInt16BE(4), 35);
