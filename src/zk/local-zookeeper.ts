@@ -171,6 +171,9 @@ export async function startLocalZooKeeper(options: LocalZooKeeperOptions): Promi
       throw new LocalZooKeeperError(`${configFile} sets no clientPort`);
     }
     port = Number(props.clientPort);
+    if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+      throw new LocalZooKeeperError(`${configFile}: clientPort ${props.clientPort} is not a valid port`);
+    }
     const address = props.clientPortAddress;
     host = address === undefined || address === '' || address === '0.0.0.0' ? '127.0.0.1' : address;
     dataDir = props.dataDir ?? '';
@@ -211,6 +214,7 @@ export async function startLocalZooKeeper(options: LocalZooKeeperOptions): Promi
     '-Dorg.slf4j.simpleLogger.logFile=System.out',
     `-Dorg.slf4j.simpleLogger.defaultLogLevel=${options.logLevel ?? 'info'}`,
     '-Dorg.slf4j.simpleLogger.showDateTime=true',
+    '-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss,SSS',
     '-cp',
     classpath,
     'org.apache.zookeeper.server.quorum.QuorumPeerMain',
