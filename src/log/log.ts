@@ -96,6 +96,8 @@ export class Log extends EventEmitter {
   private truncations = 0;
   private closed = false;
   private failure: unknown;
+  /** Segments renamed to `.deleted` whose files are not removed yet. */
+  private readonly deleting = new Set<LogSegment>();
   /** Time of the last flush (ms), for flush.ms. */
   lastFlushTime: number;
 
@@ -607,9 +609,13 @@ export class Log extends EventEmitter {
     if (doomed.length === 0) return;
     const set = new Set(doomed);
     this.segments = this.segments.filter((s) => !set.has(s));
-    for (const s of doomed) await s.changeFileSuffixes(DELETED_FILE_SUFFIX);
+    for (const s of doomed) {
+      await s.changeFileSuffixes(DELETED_FILE_SUFFIX);
+      this.deleting.add(s);
+    }
     const deleteFiles = async () => {
       for (const s of doomed) {
+        if (!this.deleting.delete(s)) continue; // closed with the log; the loader removes the files
         try {
           await s.deleteIfExists();
         } catch (err) {
@@ -667,7 +673,9 @@ export class Log extends EventEmitter {
     return this.queue.run(async () => {
       if (this.closed) return;
       this.closed = true;
-      for (const s of this.segments) {
+      const pendingDeletion = [...this.deleting];
+      this.deleting.clear();
+      for (const s of [...this.segments, ...pendingDeletion]) {
         try {
           await s.close();
         } catch (err) {
