@@ -11,7 +11,7 @@
  * Responses become controller events: LeaderAndIsr errors, UpdateMetadata errors, and the per-partition results
  * of StopReplica(delete=true) for topics being deleted, which feed the TopicDeletionManager.
  */
-import { ApiKeys, ErrorCode, ZERO_UUID } from '../protocol';
+import { ApiKeys, ZERO_UUID } from '../protocol';
 import type { ControlRequest } from './controller-channel-manager';
 import type { ControllerContext } from './controller-context';
 import type { ControllerEvent, PartitionErrorResult } from './controller-events';
@@ -528,9 +528,4 @@ export function buildStopReplicaBodies(version: number, args: {
     }
   }
   return bodies;
-}
-
-/** True when a response-level error code is NONE. */
-export function isNoError(code: number): boolean {
-  return code === ErrorCode.NONE;
 }
