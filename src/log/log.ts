@@ -16,8 +16,9 @@ import path from 'node:path';
 import type { Logger } from '../common/logger';
 import { KafkaError, KafkaStorageError, OffsetOutOfRangeError, RecordBatchTooLargeError } from '../common/kafka-error';
 import { assignOffsets } from '../protocol/records/assign-offsets';
-import { validateRecords, type AppendOrigin } from '../protocol/records/produce-validation';
-import { batches, CompressionType, setMaxTimestamp } from '../protocol/records/record-batch';
+import { validateRecords, type AppendOrigin, type ValidateRecordsOptions } from '../protocol/records/produce-validation';
+import { batches, CompressionType, compressionName, setMaxTimestamp } from '../protocol/records/record-batch';
+import { recompressBatch, targetCompression } from '../protocol/records/recompress';
 import { TimestampType, type LogConfig } from './log-config';
 import { toAppendError, UnexpectedAppendOffsetError } from './log-errors';
 import { DELETED_FILE_SUFFIX } from './log-file-names';
@@ -25,44 +26,11 @@ import { loadLog, segmentOptions } from './log-loader';
 import type { Scheduler } from './log-scheduler';
 import { LogSegment, type TimestampAndOffset } from './log-segment';
 import { SerialQueue } from './serial-queue';
+import type { LogAppendInfo, LogReadInfo } from './log-types';
+import { lookupOffsetByTimestamp } from './log-offset-lookup';
+import { retentionRules, type DeletionPlan } from './log-retention';
 
-/** ListOffsets special timestamps. */
-export const ListOffsetsTimestamp = {
-  LATEST: -1,
-  EARLIEST: -2,
-  MAX_TIMESTAMP: -3,
-  EARLIEST_LOCAL: -4,
-  LATEST_TIERED: -5,
-} as const;
-
-/** The outcome of an append. */
-export interface LogAppendInfo {
-  firstOffset: number;
-  lastOffset: number;
-  /** The broker time stamped on LogAppendTime topics, -1 for CreateTime. */
-  logAppendTime: number;
-  logStartOffset: number;
-  recordCount: number;
-  maxTimestamp: number;
-  offsetOfMaxTimestamp: number;
-  /** Bytes appended. */
-  validBytes: number;
-  /** Batches appended. */
-  shallowCount: number;
-}
-
-/** The outcome of a read. */
-export interface LogReadInfo {
-  /** Whole batches; empty when nothing is available. */
-  records: Buffer[];
-  /** baseOffset of the first batch returned (may be below the fetch offset), else the fetch offset. */
-  firstOffset: number;
-  /** The offset after the last batch returned, else the fetch offset. */
-  nextOffset: number;
-  highWatermark: number;
-  logStartOffset: number;
-  logEndOffset: number;
-}
+export { ListOffsetsTimestamp, type LogAppendInfo, type LogReadInfo } from './log-types';
 
 /** What a Log is built from (see Log.load). */
 export interface LogOptions {
@@ -219,37 +187,51 @@ export class Log extends EventEmitter {
   }
 
   /**
-   * Appends a producer's (or a coordinator's) records: validates them, assigns offsets from the log
-   * end offset with the leader epoch, stamps LogAppendTime if the topic uses it, rolls if needed and
-   * writes. Throws the KafkaError of a failed validation (with recordErrors).
+   * Appends a producer's (or a coordinator's) records: validates them, re-encodes them if the topic's
+   * compression.type asks for another codec, assigns offsets from the log end offset with the leader
+   * epoch, stamps LogAppendTime if the topic uses it, rolls if needed and writes. Validation and
+   * re-encoding happen before the append queue; only offset assignment and the write are serialised.
+   * Throws the KafkaError of a failed validation (with recordErrors).
    */
-  appendAsLeader(records: Buffer, opts: { leaderEpoch: number; now?: number; origin?: Exclude<AppendOrigin, 'replication'> }): Promise<LogAppendInfo> {
+  async appendAsLeader(
+    records: Buffer,
+    opts: { leaderEpoch: number; now?: number; origin?: Exclude<AppendOrigin, 'replication'> },
+  ): Promise<LogAppendInfo> {
+    this.checkUsable();
+    const config = this.config;
+    const validation: ValidateRecordsOptions = {
+      origin: opts.origin ?? 'client',
+      maxMessageBytes: config.maxMessageBytes,
+      now: opts.now ?? this.now(),
+      timestampType: config.messageTimestampType,
+      timestampBeforeMaxMs: config.messageTimestampBeforeMaxMs,
+      timestampAfterMaxMs: config.messageTimestampAfterMaxMs,
+      compacted: config.cleanupPolicy.includes('compact'),
+      topicPartition: this.name,
+    };
+    let v = validateRecords(records, validation);
+    if (!v.ok) throw toAppendError(v);
+    const target = targetCompression(config.compressionType, v.compression);
+    if (target !== compressionName(v.compression)) {
+      records = await recompressBatch(records, target);
+      v = validateRecords(records, { ...validation, origin: 'coordinator' });
+      if (!v.ok) throw toAppendError(v);
+    }
+    const valid = v;
     return this.append('appending', async () => {
       const now = opts.now ?? this.now();
-      const config = this.config;
       const logAppendTimeTopic = config.messageTimestampType === TimestampType.LogAppendTime;
-      const v = validateRecords(records, {
-        origin: opts.origin ?? 'client',
-        maxMessageBytes: config.maxMessageBytes,
-        now,
-        timestampType: config.messageTimestampType,
-        timestampBeforeMaxMs: config.messageTimestampBeforeMaxMs,
-        timestampAfterMaxMs: config.messageTimestampAfterMaxMs,
-        compacted: config.cleanupPolicy.includes('compact'),
-        topicPartition: this.name,
-      });
-      if (!v.ok) throw toAppendError(v);
       const firstOffset = this.leo;
       const lastOffset = assignOffsets(records, firstOffset, {
         partitionLeaderEpoch: opts.leaderEpoch,
         logAppendTime: logAppendTimeTopic ? now : undefined,
       });
-      if (!logAppendTimeTopic && v.compression === CompressionType.none) {
+      if (!logAppendTimeTopic && valid.compression === CompressionType.none) {
         // As Kafka's LogValidator: the batch header carries the max timestamp found in its records.
-        setMaxTimestamp(records, 0, false, v.maxTimestamp);
+        setMaxTimestamp(records, 0, false, valid.maxTimestamp);
       }
-      const maxTimestamp = logAppendTimeTopic ? now : v.maxTimestamp;
-      const offsetOfMaxTimestamp = logAppendTimeTopic ? lastOffset : firstOffset + Math.max(0, v.offsetOfMaxTimestamp);
+      const maxTimestamp = logAppendTimeTopic ? now : valid.maxTimestamp;
+      const offsetOfMaxTimestamp = logAppendTimeTopic ? lastOffset : firstOffset + Math.max(0, valid.offsetOfMaxTimestamp);
       await this.writeLocked(records, { firstOffset, lastOffset, maxTimestamp, offsetOfMaxTimestamp, now });
       this.latestEpoch = opts.leaderEpoch;
       return {
@@ -257,11 +239,11 @@ export class Log extends EventEmitter {
         lastOffset,
         logAppendTime: logAppendTimeTopic ? now : -1,
         logStartOffset: this.lso,
-        recordCount: v.recordCount,
+        recordCount: valid.recordCount,
         maxTimestamp,
         offsetOfMaxTimestamp,
         validBytes: records.length,
-        shallowCount: v.shallowCount,
+        shallowCount: valid.shallowCount,
       };
     });
   }
@@ -438,46 +420,18 @@ export class Log extends EventEmitter {
   }
 
   /**
-   * ListOffsets: -1 latest (the log end offset), -2 earliest (the log start offset), -3 the record
-   * with the largest timestamp (KIP-734), -4 earliest local (= earliest, no tiered storage), -5
-   * latest tiered (none); otherwise the first record whose timestamp is >= `timestamp`, found with the
-   * time index and a bounded scan of one segment. Null when there is no such record.
+   * ListOffsets for `timestamp` (see log-offset-lookup.ts): -1 latest, -2 earliest, -3 max timestamp,
+   * -4 earliest local, -5 latest tiered, else the first record with a timestamp >= it; null if none.
    */
-  async fetchOffsetByTimestamp(timestamp: number): Promise<TimestampAndOffset | null> {
+  fetchOffsetByTimestamp(timestamp: number): Promise<TimestampAndOffset | null> {
     this.checkUsable();
-    switch (timestamp) {
-      case ListOffsetsTimestamp.LATEST:
-        return { offset: this.leo, timestamp: -1, leaderEpoch: this.latestEpoch };
-      case ListOffsetsTimestamp.EARLIEST:
-      case ListOffsetsTimestamp.EARLIEST_LOCAL: {
-        const offset = this.lso;
-        return { offset, timestamp: -1, leaderEpoch: await this.epochForOffset(offset) };
-      }
-      case ListOffsetsTimestamp.LATEST_TIERED:
-        return null;
-      case ListOffsetsTimestamp.MAX_TIMESTAMP: {
-        let best: LogSegment | undefined;
-        for (const s of this.segments) if (best === undefined || s.maxTimestampSoFar > best.maxTimestampSoFar) best = s;
-        if (best === undefined || best.maxTimestampSoFar < 0) return null;
-        return this.withSegment(best, (s) => s.findMaxTimestampRecord());
-      }
-      default:
-        break;
-    }
-    if (timestamp < 0) return null;
-    for (const segment of [...this.segments]) {
-      if (segment.largestTimestamp < timestamp) continue;
-      const found = await this.withSegment(segment, (s) => s.findOffsetByTimestamp(timestamp, this.lso));
-      if (found) return found;
-    }
-    return null;
-  }
-
-  /** The leader epoch of the batch holding `offset`, -1 if none. */
-  private async epochForOffset(offset: number): Promise<number> {
-    const segment = this.segments[Math.max(this.floorIndex(offset), 0)];
-    const found = await this.withSegment(segment, (s) => s.translateOffset(offset));
-    return found ? found.partitionLeaderEpoch : -1;
+    return lookupOffsetByTimestamp(timestamp, {
+      segments: [...this.segments],
+      logStartOffset: this.lso,
+      logEndOffset: this.leo,
+      latestEpoch: this.latestEpoch,
+      withSegment: (segment, fn) => this.withSegment(segment, fn),
+    });
   }
 
   /**
@@ -534,64 +488,38 @@ export class Log extends EventEmitter {
   }
 
   /**
-   * Deletes old segments (Kafka's deleteOldSegments): those entirely below the log start offset, and
-   * with cleanup.policy=delete those beyond retention.bytes (oldest first) and those whose largest
-   * timestamp is older than retention.ms. Only segments entirely below the high watermark go; the log
-   * start offset moves to the first remaining segment. When every segment qualifies, a new empty active
-   * segment is rolled first, so the active segment itself is never deleted. Returns how many went.
+   * Deletes old segments by the rules of log-retention.ts (log start offset breach, then with
+   * cleanup.policy=delete retention.bytes and retention.ms); the log start offset moves to the first
+   * remaining segment. When every segment qualifies, a new empty active segment is rolled first, so
+   * the active segment itself is never deleted. Returns how many segments went.
    */
   deleteOldSegments(): Promise<number> {
     return this.mutate('deleting old segments', async () => {
-      const config = this.config;
-      let deleted = await this.deleteSegmentsWhile(
-        (_s, next) => next !== undefined && next.baseOffset <= this.lso,
-        (s) => `log start offset ${this.lso} breach (segment ${s.baseOffset} ends below it)`,
-      );
-      if (!config.cleanupPolicy.includes('delete')) return deleted;
-      if (config.retentionBytes >= 0) {
-        let excess = this.size - config.retentionBytes;
-        if (excess > 0) {
-          deleted += await this.deleteSegmentsWhile(
-            (s) => {
-              if (excess - s.size < 0) return false;
-              excess -= s.size;
-              return true;
-            },
-            () => `retention size in bytes ${config.retentionBytes} breach. Log size before deletion ${this.size}`,
-          );
-        }
-      }
-      if (config.retentionMs >= 0) {
-        const now = this.now();
-        deleted += await this.deleteSegmentsWhile(
-          (s) => now - s.largestTimestamp > config.retentionMs,
-          (s) => `retention time ${config.retentionMs}ms breach based on the largest record timestamp in the segment (${s.largestTimestamp})`,
+      let deleted = 0;
+      for (const rule of retentionRules(this.config)) {
+        deleted += await this.deleteSegmentsLocked(
+          rule({
+            segments: this.segments,
+            logStartOffset: this.lso,
+            logEndOffset: this.leo,
+            highWatermark: this.hw,
+            config: this.config,
+            now: this.now(),
+          }),
         );
       }
       return deleted;
     });
   }
 
-  /** Deletes segments from the oldest on while `predicate` holds (and they are below the high watermark). */
-  private async deleteSegmentsWhile(
-    predicate: (segment: LogSegment, next: LogSegment | undefined) => boolean,
-    reason: (segment: LogSegment) => string,
-  ): Promise<number> {
-    const deletable: LogSegment[] = [];
-    for (let i = 0; i < this.segments.length; i++) {
-      const segment = this.segments[i];
-      const next = this.segments[i + 1];
-      const upperBound = next ? next.baseOffset : this.leo;
-      const lastAndEmpty = next === undefined && segment.size === 0;
-      if (lastAndEmpty || this.hw < upperBound || !predicate(segment, next)) break;
-      deletable.push(segment);
-    }
+  private async deleteSegmentsLocked(plan: DeletionPlan): Promise<number> {
+    const deletable = plan.segments;
     if (deletable.length === 0) return 0;
     if (deletable.length === this.segments.length) await this.rollLocked();
     for (const s of deletable) {
       this.logger.info(
         `Deleting segment LogSegment(baseOffset=${s.baseOffset}, size=${s.size}, lastModifiedTime=${s.lastModified}, ` +
-          `largestRecordTimestamp=${s.maxTimestampSoFar}) due to ${reason(s)}`,
+          `largestRecordTimestamp=${s.maxTimestampSoFar}) due to ${plan.reason(s)}`,
       );
     }
     await this.removeAndDeleteSegments(deletable, 'retention');

@@ -122,6 +122,33 @@ test('LogAppendTime topics stamp the broker time into the batch with a valid CRC
   }
 });
 
+test('a topic compression.type other than producer re-encodes the batch with that codec', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const { log } = await openLog(dir, { compressionType: 'gzip' });
+    await log.appendAsLeader(await batch(3, { timestamp: 1234 }), { leaderEpoch: 0 });
+    const { log: plain } = await openLog(path.join(dir, 'p'), { compressionType: 'uncompressed' });
+    await plain.appendAsLeader(await batch(2, { compression: 'lz4', timestamp: 99 }), { leaderEpoch: 0 });
+    const { log: keep } = await openLog(path.join(dir, 'k'), { compressionType: 'producer' });
+    await keep.appendAsLeader(await batch(2, { compression: 'snappy' }), { leaderEpoch: 0 });
+    const [gz] = await readAll(log, 0);
+    const [none] = await readAll(plain, 0);
+    const [snappy] = await readAll(keep, 0);
+    assert.deepEqual([gz.compression, none.compression, snappy.compression], [1, 0, 2]);
+    assert.ok(gz.isValid() && none.isValid());
+    const records = await decodeRecords(new RecordBatchView(Buffer.from(gz.bytes()), 0));
+    assert.deepEqual(records.map((r) => [r.offset, r.key?.toString(), r.timestamp]), [
+      [0, 'k0', 1234],
+      [1, 'k1', 1234],
+      [2, 'k2', 1234],
+    ]);
+    assert.equal((await decodeRecords(new RecordBatchView(Buffer.from(none.bytes()), 0)))[1].timestamp, 99);
+  } finally {
+    await closeAll();
+    await cleanup();
+  }
+});
+
 test('segments roll by size, and reads at any offset find the batch holding it through the index', async () => {
   const { dir, cleanup } = await tempDir();
   try {

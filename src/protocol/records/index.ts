@@ -8,3 +8,4 @@ export * from './record';
 export * from './record-batch';
 export * from './record-batch-builder';
 export { codecFor, CompressionError, type CompressionCodec, gzipCodec, lz4Codec, snappyCodec, zstdCodec } from './compression';
+export * from './recompress';
