@@ -18,6 +18,8 @@ import { ReplicaManager } from '../replica/replica-manager';
 import { SocketServer } from '../network/socket-server';
 import { ZkSession } from '../zk/zk-session';
 import { KafkaZkClient } from '../zk/kafka-zk-client';
+import { BrokerIdInUseError } from '../zk/zk-errors';
+import type { BrokerInfo } from '../zk/zk-types';
 import { KafkaController } from '../controller/kafka-controller';
 import { RequestDispatcher } from './request-dispatcher';
 import { createHandlers } from './handlers';
@@ -145,7 +147,7 @@ export class KafkaServer {
 
     // Registration: the broker epoch is the czxid of /brokers/ids/<id>.
     const registration = brokerRegistration(config, this.brokerId, (name) => socketServer.boundPort(name));
-    const epoch = await zkClient.registerBroker(registration);
+    const epoch = await this.registerBroker(zkClient, registration);
     replicaManager.brokerEpoch = epoch;
     this.log.info(`Registered broker ${this.brokerId} at path /brokers/ids/${this.brokerId} with addresses: ` +
       `${registration.endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`).join(',')}, czxid (broker epoch): ${epoch}`);
@@ -203,6 +205,37 @@ export class KafkaServer {
     }
     if (this.zkSession) await step('closing the ZooKeeper session', () => this.zkSession!.close());
     this.log.info('shut down completed');
+  }
+
+  /**
+   * Registers /brokers/ids/<id>. When the node is still held by a session whose registration advertises
+   * exactly our endpoints, it is this broker's previous incarnation (killed without closing its session):
+   * the listeners we just bound prove no other live broker uses them. Instead of failing as Kafka does, wait
+   * up to the session timeout for ZooKeeper to expire that session.
+   */
+  private async registerBroker(zkClient: KafkaZkClient, registration: BrokerInfo): Promise<number> {
+    const deadline = Date.now() + this.config.zookeeperSessionTimeoutMs + 5000;
+    let warned = false;
+    for (;;) {
+      try {
+        return await zkClient.registerBroker(registration);
+      } catch (err) {
+        if (!(err instanceof BrokerIdInUseError) || Date.now() > deadline) throw err;
+        const existing = await zkClient.getBroker(registration.id);
+        const key = (eps: readonly { host: string | null; port: number }[]) =>
+          eps.map((e) => `${e.host}:${e.port}`).sort().join(',');
+        if (existing && key(existing.endpoints) !== key(registration.endpoints)) throw err;
+        if (!warned) {
+          warned = true;
+          this.log.warn(
+            `/brokers/ids/${registration.id} is still held by a previous session of this broker advertising the same ` +
+              `endpoints; waiting up to ${this.config.zookeeperSessionTimeoutMs} ms (zookeeper.session.timeout.ms) ` +
+              `for ZooKeeper to expire it`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }
 
   /** Kafka's getOrGenerateBrokerId with the meta.properties checks of every log dir. */
