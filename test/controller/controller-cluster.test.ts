@@ -79,9 +79,10 @@ describe('controller with real brokers', { timeout: 240_000 }, () => {
 
   it('deletes a topic: every znode of it goes', async () => {
     await admin.deleteTopics({ topics: ['e2e'], timeout: 20_000 });
-    await eventually(async () => (await zk.exists('/brokers/topics/e2e')) === null, 'topic znode deleted');
+    // The controller deletes the assignment, then the config, then the marker.
+    await eventually(async () => (await zk.exists('/admin/delete_topics/e2e')) === null, 'deletion marker removed');
+    assert.equal(await zk.exists('/brokers/topics/e2e'), null);
     assert.equal(await zk.exists('/config/topics/e2e'), null);
-    assert.equal(await zk.exists('/admin/delete_topics/e2e'), null);
   });
 
   it('fails over to another broker with the next epoch when the controller stops', async () => {
