@@ -4,16 +4,21 @@
  *
  * Kafka memory-maps its index files and preallocates them to `segment.index.bytes`, trimming them to
  * the used size on roll and close. Node has no mmap, so here the entries live in a Buffer that is
- * loaded from the file on first lookup (inactive segments that are never read cost nothing), every
- * appended entry is also written to the file at its place with a positioned write, and files are not
- * preallocated: an index file is always exactly `entries × entrySize` bytes, which is what Kafka
- * leaves on disk after trimming, so Kafka's tools read these files unchanged. `maxEntries` still
- * follows `segment.index.bytes`, and a full index makes the log roll, as in Kafka.
+ * loaded from the file on first lookup (inactive segments that are never read cost nothing), and
+ * appended entries are written to the end of the file in groups (every PERSIST_BATCH entries, and on
+ * flush, roll and close), like the page-cache write-back of Kafka's mmap: after a crash the entries
+ * past the last flush may be missing, which recovery handles because it rebuilds the indexes of every
+ * segment after the recovery point, and the recovery point only moves on flush. Files are not
+ * preallocated: an index file holds exactly its persisted entries, which is what Kafka leaves on disk
+ * after trimming, so Kafka's tools read these files unchanged. `maxEntries` still follows
+ * `segment.index.bytes`, and a full index makes the log roll, as in Kafka.
  */
 import { type FileHandle, open, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { CorruptIndexError } from './log-errors';
 
 const INITIAL_CAPACITY_ENTRIES = 256;
+/** Entries buffered in memory before they are written to the file. */
+const PERSIST_BATCH = 64;
 
 /** Base class of OffsetIndex and TimeIndex. */
 export abstract class IndexFile {
@@ -24,6 +29,8 @@ export abstract class IndexFile {
   protected readonly entrySize: number;
   private filePath: string;
   private count: number;
+  /** Entries already written to the file (the rest are only in memory). */
+  private persisted: number;
   /** Entries in memory once loaded; capacity grows by doubling. */
   private mem: Buffer | undefined;
   private loading: Promise<void> | undefined;
@@ -35,6 +42,7 @@ export abstract class IndexFile {
     this.entrySize = opts.entrySize;
     this.maxEntries = Math.max(1, Math.floor(opts.maxIndexSize / opts.entrySize));
     this.count = opts.entries;
+    this.persisted = opts.entries;
   }
 
   /** Path of the index file. */
@@ -142,7 +150,7 @@ export abstract class IndexFile {
     return lo;
   }
 
-  /** Appends one encoded entry in memory and in the file. */
+  /** Appends one encoded entry in memory; it reaches the file with the next group write. */
   protected async appendEntry(entry: Buffer): Promise<void> {
     await this.ensureLoaded();
     let mem = this.buffer;
@@ -154,14 +162,27 @@ export abstract class IndexFile {
     }
     entry.copy(mem, at);
     this.count++;
-    const handle = await this.writeHandle();
-    await handle.write(entry, 0, this.entrySize, at);
+    if (this.count - this.persisted >= PERSIST_BATCH) await this.persist();
+  }
+
+  /** Writes the entries not yet in the file, in one positioned write. */
+  async persist(): Promise<void> {
+    while (this.persisted < this.count && this.mem) {
+      const from = this.persisted;
+      const to = this.count;
+      const handle = await this.writeHandle();
+      await handle.write(this.mem, from * this.entrySize, (to - from) * this.entrySize, from * this.entrySize);
+      // A concurrent truncation may have lowered `persisted`; never move it past `count`.
+      this.persisted = Math.min(Math.max(this.persisted, to), this.count);
+    }
   }
 
   /** Keeps the first `entries` entries, in memory and on disk. */
   protected async truncateToEntries(entries: number): Promise<void> {
     if (entries >= this.count) return;
     this.count = entries;
+    if (entries >= this.persisted) return;
+    this.persisted = entries;
     if (this.handle) await (await this.handle).truncate(entries * this.entrySize);
     else await truncate(this.filePath, entries * this.entrySize);
   }
@@ -173,6 +194,7 @@ export abstract class IndexFile {
     this.count = entries;
     await this.closeHandle();
     await writeFile(this.filePath, data.subarray(0, entries * this.entrySize));
+    this.persisted = entries;
   }
 
   /** Removes every entry. */
@@ -185,8 +207,9 @@ export abstract class IndexFile {
     return this.handle;
   }
 
-  /** fsyncs the file if it was written. */
+  /** Writes pending entries and fsyncs the file if it was written. */
   async flush(): Promise<void> {
+    await this.persist();
     if (this.handle) await (await this.handle).sync();
   }
 
@@ -196,8 +219,9 @@ export abstract class IndexFile {
     if (handle) await (await handle).close();
   }
 
-  /** Closes the write handle (the entries stay readable in memory). */
+  /** Writes pending entries and closes the write handle (the entries stay readable in memory). */
   async close(): Promise<void> {
+    await this.persist();
     await this.closeHandle();
   }
 
@@ -221,8 +245,4 @@ export abstract class IndexFile {
     }
   }
 
-  /** Frees the in-memory entries; the next lookup reloads them. */
-  unload(): void {
-    if (!this.loading) this.mem = undefined;
-  }
 }

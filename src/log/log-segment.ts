@@ -405,9 +405,11 @@ export class LogSegment {
     }
   }
 
-  /** On roll: the final time index entry (the segment's max timestamp), trimmed files, index handles closed. */
+  /** On roll: the final time index entry (the segment's max timestamp), indexes written out, file trimmed. */
   async onBecomeInactiveSegment(): Promise<void> {
     if (this.maxTimestampSoFar >= 0) await this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, true);
+    await this.offsetIndex.persist();
+    await this.timeIndex.persist();
     await this.log.trimToSize();
   }
 

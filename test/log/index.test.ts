@@ -15,6 +15,9 @@ test('offset index stores 8-byte relative entries and finds the largest entry <=
     await index.append(104, 0);
     await index.append(110, 4096);
     await index.append(120, 8200);
+    assert.equal((await readFile(file)).length, 0, 'entries are written in groups, like mmap write-back');
+    assert.deepEqual(await index.lookup(115), { offset: 110, position: 4096 });
+    await index.flush();
     assert.deepEqual(
       [...(await readFile(file))],
       [0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0x10, 0, 0, 0, 0, 20, 0, 0, 0x20, 0x08],
@@ -34,6 +37,26 @@ test('offset index stores 8-byte relative entries and finds the largest entry <=
     assert.equal(reopened.entries, 1);
     assert.equal((await readFile(file)).length, 8);
     assert.deepEqual(reopened.lastEntry, { offset: 104, position: 0 });
+  } finally {
+    await cleanup();
+  }
+});
+
+test('index entries reach the file every 64 entries and on flush', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const file = path.join(dir, 'b.index');
+    const index = await OffsetIndex.create(file, 0, { maxIndexSize: 1 << 20 });
+    for (let i = 0; i < 70; i++) await index.append(i, i * 10);
+    assert.equal((await readFile(file)).length, 64 * 8);
+    await index.truncateTo(60);
+    assert.equal((await readFile(file)).length, 60 * 8);
+    await index.append(60, 600);
+    await index.flush();
+    assert.equal((await readFile(file)).length, 61 * 8);
+    const reopened = await OffsetIndex.open(file, 0, { maxIndexSize: 1 << 20, logSize: 1000 });
+    assert.deepEqual(await reopened.lookup(65), { offset: 60, position: 600 });
+    await index.close();
   } finally {
     await cleanup();
   }
@@ -77,6 +100,7 @@ test('time index keeps 12-byte entries increasing in timestamp', async () => {
     await index.maybeAppend(900, 60); // not larger: ignored
     await index.maybeAppend(2000, 70);
     await assert.rejects(index.maybeAppend(3000, 65), InvalidIndexOffsetError);
+    await index.close();
     const bytes = await readFile(file);
     assert.equal(bytes.length, 24);
     assert.equal(Number(bytes.readBigInt64BE(0)), 1000);
