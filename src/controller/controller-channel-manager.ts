@@ -35,8 +35,10 @@ export interface ControllerChannelManagerOptions {
   controllerId: number;
   /** `inter.broker.listener.name`: which advertised endpoint of each broker the controller connects to. */
   interBrokerListenerName: string;
-  /** `controller.socket.timeout.ms`: connect and request timeout of the controller's connections. */
+  /** `controller.socket.timeout.ms`: how long connecting to a broker may take. */
   socketTimeoutMs: number;
+  /** `request.timeout.ms`: how long a request may wait for its response (default: the socket timeout). */
+  requestTimeoutMs?: number;
   /** Current controller epoch, for log lines. */
   controllerEpoch: () => number;
   logging: ControllerLogging;
@@ -176,7 +178,7 @@ class RequestSendLoop {
         const responses: unknown[] = [];
         for (const body of request.build(version)) {
           responses.push(await connection.request(request.apiKey, version, body as never,
-            { timeoutMs: this.opts.socketTimeoutMs }));
+            { timeoutMs: this.opts.requestTimeoutMs ?? this.opts.socketTimeoutMs }));
         }
         if (this.stopped) return;
         for (const response of responses) {
@@ -208,9 +210,10 @@ class RequestSendLoop {
       host: this.endpoint.host,
       port: this.endpoint.port,
       nodeId: this.broker.id,
-      clientId: `controller-${this.opts.controllerId}-to-broker-${this.broker.id}`,
+      // Kafka's controller NetworkClient uses the controller's broker id as client id.
+      clientId: String(this.opts.controllerId),
       connectTimeoutMs: this.opts.socketTimeoutMs,
-      requestTimeoutMs: this.opts.socketTimeoutMs,
+      requestTimeoutMs: this.opts.requestTimeoutMs ?? this.opts.socketTimeoutMs,
     });
     this.connection = connection;
     try {

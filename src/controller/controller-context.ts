@@ -224,9 +224,9 @@ export class ControllerContext {
     return [...this.leadership.values()].map((e) => [e.tp, e.info]);
   }
 
-  /** Partitions that have a leader/ISR record (i.e. whose state znode exists). */
+  /** Partitions that have a leader/ISR record (a state znode), except those of topics being deleted. */
   get partitionsWithLeaders(): TopicPartition[] {
-    return [...this.leadership.values()].filter((e) => this.allTopicsSet.has(e.tp.topic)).map((e) => e.tp);
+    return [...this.leadership.values()].filter((e) => !this.isTopicQueuedUpForDeletion(e.tp.topic)).map((e) => e.tp);
   }
 
   /** Partitions whose recorded leader is not an online replica (excluding topics being deleted). */

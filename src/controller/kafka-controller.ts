@@ -101,6 +101,7 @@ export class KafkaController {
       controllerId: this.brokerId,
       interBrokerListenerName: this.config.interBrokerListenerName,
       socketTimeoutMs: this.config.controllerSocketTimeoutMs,
+      requestTimeoutMs: this.config.requestTimeoutMs,
       controllerEpoch: () => this.context.epoch,
       logging: opts.logging,
       connectionFactory: opts.connectionFactory,
@@ -295,15 +296,14 @@ export class KafkaController {
         case 'IsrChangeNotification':
           return await this.elections.processIsrChangeNotification();
         case 'ControlledShutdown': {
-          let result: { partitionsRemaining: TopicPartition[] } | { error: Error };
+          // As Kafka's Try: the caller gets the outcome, whatever it is; only a batch left in an illegal state
+          // also makes this controller resign.
           try {
-            result = { partitionsRemaining: await this.elections.doControlledShutdown(event.brokerId, event.brokerEpoch) };
+            event.callback({ partitionsRemaining: await this.elections.doControlledShutdown(event.brokerId, event.brokerEpoch) });
           } catch (e) {
-            result = { error: e instanceof Error ? e : new Error(String(e)) };
-            event.callback(result);
-            throw e;
+            event.callback({ error: e instanceof Error ? e : new Error(String(e)) });
+            if (e instanceof ControllerIllegalStateError) throw e;
           }
-          event.callback(result);
           return;
         }
         case 'Callback':

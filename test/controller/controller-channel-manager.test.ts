@@ -98,6 +98,7 @@ describe('controller request batch and channel manager', () => {
     const [l1] = current.requestsOf(ApiKeys.LeaderAndIsr);
     assert.equal(l1!.version, 7);
     assert.equal(l1!.body.brokerEpoch, 101);
+    assert.equal(l1!.clientId, '0', 'the controller\'s broker id is the client id, as in Kafka');
     assert.deepEqual(leaderAndIsrPartitions(l1!).map((p) => [p.topicName, p.topicId, p.partitionIndex, p.leader, p.leaderEpoch,
       p.isr, p.partitionEpoch, p.replicas, p.isNew, p.controllerEpoch]),
     [['t', 'kHq3yxsYQ3uYxT5nbL1Z7w', 0, 1, 4, [1, 2, 3], 7, [1, 2, 3], true, 5]]);

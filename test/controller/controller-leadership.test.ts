@@ -63,6 +63,8 @@ describe('controller: ISR notifications, preferred election, controlled shutdown
   });
 
   it('an ISR change notification refreshes the cached state, sends UpdateMetadata and is deleted', async () => {
+    await env.node.controller.runOnEventLoop('quiesce', () => undefined);
+    await env.node.controller.awaitChannelIdle();
     env.b2.clear();
     await leaderWritesIsr(env.tool, 'pref', [2, 1]);
     await env.tool.create('/isr_change_notification/isr_change_', Buffer.from('{"version":1,"partitions":[{"topic":"pref","partition":0}]}'),

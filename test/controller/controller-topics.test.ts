@@ -20,6 +20,11 @@ describe('controller: topics and brokers, with requests over TCP to fake brokers
   const brokers = new Map<number, FakeBroker>();
 
   const all = () => [node.broker, ...brokers.values()];
+  /** Lets the controller finish its queued events and the channels deliver everything, before a test clears. */
+  const quiesce = async () => {
+    await node.controller.runOnEventLoop('quiesce', () => undefined);
+    await node.controller.awaitChannelIdle();
+  };
   const state = async (topic: string, p: number) => (await tool.getData(`/brokers/topics/${topic}/partitions/${p}/state`)).data.toString();
   const lairFor = (b: FakeBroker, topic: string) =>
     b.requestsOf(ApiKeys.LeaderAndIsr).flatMap((r) => leaderAndIsrPartitions(r).map((p) => ({ ...p, request: r })))
@@ -132,6 +137,7 @@ describe('controller: topics and brokers, with requests over TCP to fake brokers
     await eventually(async () => (await tool.exists('/brokers/topics/solo/partitions/0/state')) !== null, 'solo online');
     const b1 = brokers.get(1)!;
     const b2 = brokers.get(2)!;
+    await quiesce();
     b2.clear();
     await b1.killSession();
     await eventually(async () => (await state('orders', 0)).includes('"leader":2'), 'orders-0 to move to broker 2');
@@ -155,6 +161,7 @@ describe('controller: topics and brokers, with requests over TCP to fake brokers
 
   it('the broker comes back: it gets every partition in UpdateMetadata, its replicas, and the offline partition a leader', async () => {
     const b1 = brokers.get(1)!;
+    await quiesce();
     b1.clear();
     await b1.register();
     await eventually(async () => (await state('solo', 0)).includes('"leader":1'), 'solo-0 back online');
@@ -170,6 +177,7 @@ describe('controller: topics and brokers, with requests over TCP to fake brokers
   });
 
   it('topic deletion: leader -2 in UpdateMetadata, StopReplica without then with delete, then the znodes go', async () => {
+    await quiesce();
     for (const b of all()) b.clear();
     await tool.create('/admin/delete_topics/orders', null);
     // The controller deletes the assignment, then the config, then the marker.

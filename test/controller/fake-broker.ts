@@ -23,6 +23,7 @@ import { ZkSession } from '../../src/zk/zk-session';
 export interface ReceivedRequest {
   apiKey: number;
   version: number;
+  clientId: string | null;
   // Decoded request body (camelCase fields, defaults filled in).
   body: any;
 }
@@ -135,7 +136,7 @@ export class FakeBroker {
       return;
     }
     const body: any = decodeRequest(apiKey, version, frame, bodyOffset);
-    this.received.push({ apiKey, version, body });
+    this.received.push({ apiKey, version, clientId: header.clientId, body });
     let response: unknown;
     if (apiKey === ApiKeys.LeaderAndIsr) {
       response = version >= 5
