@@ -15,6 +15,7 @@
  */
 import { type FileHandle, open, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { CorruptIndexError } from './log-errors';
+import { SerialQueue } from './serial-queue';
 
 const INITIAL_CAPACITY_ENTRIES = 256;
 /** Entries buffered in memory before they are written to the file. */
@@ -35,6 +36,8 @@ export abstract class IndexFile {
   private mem: Buffer | undefined;
   private loading: Promise<void> | undefined;
   private handle: Promise<FileHandle> | undefined;
+  /** Orders the file operations (group writes, truncation, rewrite, close) that may overlap. */
+  private readonly io = new SerialQueue();
 
   protected constructor(file: string, baseOffset: number, opts: { maxIndexSize: number; entrySize: number; entries: number }) {
     this.filePath = file;
@@ -166,25 +169,27 @@ export abstract class IndexFile {
   }
 
   /** Writes the entries not yet in the file, in one positioned write. */
-  async persist(): Promise<void> {
-    while (this.persisted < this.count && this.mem) {
+  persist(): Promise<void> {
+    return this.io.run(async () => {
       const from = this.persisted;
       const to = this.count;
+      if (to <= from || !this.mem) return;
       const handle = await this.writeHandle();
       await handle.write(this.mem, from * this.entrySize, (to - from) * this.entrySize, from * this.entrySize);
-      // A concurrent truncation may have lowered `persisted`; never move it past `count`.
-      this.persisted = Math.min(Math.max(this.persisted, to), this.count);
-    }
+      this.persisted = to;
+    });
   }
 
   /** Keeps the first `entries` entries, in memory and on disk. */
   protected async truncateToEntries(entries: number): Promise<void> {
     if (entries >= this.count) return;
     this.count = entries;
-    if (entries >= this.persisted) return;
-    this.persisted = entries;
-    if (this.handle) await (await this.handle).truncate(entries * this.entrySize);
-    else await truncate(this.filePath, entries * this.entrySize);
+    await this.io.run(async () => {
+      if (this.persisted <= entries) return;
+      if (this.handle) await (await this.handle).truncate(entries * this.entrySize);
+      else await truncate(this.filePath, entries * this.entrySize);
+      this.persisted = entries;
+    });
   }
 
   /** Replaces every entry (used when rebuilding from the log) with one write. */
@@ -192,9 +197,11 @@ export abstract class IndexFile {
     this.mem = Buffer.alloc(Math.max(data.length, INITIAL_CAPACITY_ENTRIES * this.entrySize));
     data.copy(this.mem, 0, 0, entries * this.entrySize);
     this.count = entries;
-    await this.closeHandle();
-    await writeFile(this.filePath, data.subarray(0, entries * this.entrySize));
-    this.persisted = entries;
+    await this.io.run(async () => {
+      await this.closeHandle();
+      await writeFile(this.filePath, data.subarray(0, entries * this.entrySize));
+      this.persisted = entries;
+    });
   }
 
   /** Removes every entry. */
@@ -210,9 +217,12 @@ export abstract class IndexFile {
   /** Writes pending entries and fsyncs the file if it was written. */
   async flush(): Promise<void> {
     await this.persist();
-    if (this.handle) await (await this.handle).sync();
+    await this.io.run(async () => {
+      if (this.handle) await (await this.handle).sync();
+    });
   }
 
+  /** Closes the write handle (call from within the io queue). */
   private async closeHandle(): Promise<void> {
     const handle = this.handle;
     this.handle = undefined;
@@ -222,27 +232,31 @@ export abstract class IndexFile {
   /** Writes pending entries and closes the write handle (the entries stay readable in memory). */
   async close(): Promise<void> {
     await this.persist();
-    await this.closeHandle();
+    await this.io.run(() => this.closeHandle());
   }
 
   /** Renames the file (e.g. to `.deleted`); an open handle keeps working. */
-  async renameTo(file: string): Promise<void> {
-    try {
-      await rename(this.filePath, file);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    this.filePath = file;
+  renameTo(file: string): Promise<void> {
+    return this.io.run(async () => {
+      try {
+        await rename(this.filePath, file);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+      this.filePath = file;
+    });
   }
 
   /** Closes and deletes the file. */
-  async deleteIfExists(): Promise<void> {
-    await this.closeHandle();
-    try {
-      await unlink(this.filePath);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
+  deleteIfExists(): Promise<void> {
+    return this.io.run(async () => {
+      await this.closeHandle();
+      try {
+        await unlink(this.filePath);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    });
   }
 
 }

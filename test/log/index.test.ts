@@ -37,6 +37,8 @@ test('offset index stores 8-byte relative entries and finds the largest entry <=
     assert.equal(reopened.entries, 1);
     assert.equal((await readFile(file)).length, 8);
     assert.deepEqual(reopened.lastEntry, { offset: 104, position: 0 });
+    await index.close();
+    await reopened.close();
   } finally {
     await cleanup();
   }
