@@ -404,8 +404,10 @@ export class Admin {
       timeoutMs: this.defaultApiTimeoutMs,
       operation,
       retriable: isRetriable,
-      onRetry: async () => {
-        await this.client.fetchMetadata([]).catch(() => undefined);
+      // Stale metadata (NOT_CONTROLLER, LEADER_NOT_AVAILABLE...) is refreshed; a connection failure
+      // is simply retried, the next attempt fetching metadata anyway.
+      onRetry: async (err) => {
+        if (err instanceof KafkaResponseError) await this.client.fetchMetadata([]).catch(() => undefined);
       },
     });
   }

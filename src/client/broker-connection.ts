@@ -18,6 +18,7 @@ import * as net from 'node:net';
 import {
   ApiKeys,
   ErrorCode,
+  apiName,
   decodeResponse,
   encodeRequest,
   supportedVersions,
@@ -335,14 +336,14 @@ export class BrokerConnection extends EventEmitter {
       throw new UnsupportedVersionError(apiKey, `API versions of ${this.address} have not been negotiated`);
     }
     if (!theirs || !known) {
-      throw new UnsupportedVersionError(apiKey, `The broker ${this.address} does not support api key ${apiKey}`);
+      throw new UnsupportedVersionError(apiKey, `The broker ${this.address} does not support ${apiName(apiKey) ?? `api key ${apiKey}`}`);
     }
     const max = Math.min(ourMax, theirs.max, known.max);
     const min = Math.max(ourMin, theirs.min, known.min);
     if (max < min) {
       throw new UnsupportedVersionError(
         apiKey,
-        `No common version of api key ${apiKey}: we support ${ourMin}-${ourMax}, ${this.address} supports ${theirs.min}-${theirs.max}`,
+        `No common version of ${apiName(apiKey) ?? `api key ${apiKey}`}: we support ${ourMin}-${ourMax}, ${this.address} supports ${theirs.min}-${theirs.max}`,
       );
     }
     return max;

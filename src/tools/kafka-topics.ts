@@ -9,7 +9,14 @@
  */
 
 import { KafkaError } from '../common/kafka-error';
-import { BootstrapError, KafkaClientError, KafkaConnectionError, KafkaResponseError, OperationTimeoutError } from '../client/client-errors';
+import {
+  BootstrapError,
+  KafkaClientError,
+  KafkaConnectionError,
+  KafkaResponseError,
+  OperationTimeoutError,
+  UnsupportedVersionError,
+} from '../client/client-errors';
 import { TOPIC_CONFIG_DEFS } from '../config/topic-config-defs';
 import { OptionException, OptionParser, type ParsedOptions } from './command-line';
 import {
@@ -194,6 +201,7 @@ function javaClassOf(err: unknown): string {
   if (err instanceof OperationTimeoutError || err instanceof KafkaConnectionError) {
     return 'org.apache.kafka.common.errors.TimeoutException';
   }
+  if (err instanceof UnsupportedVersionError) return 'org.apache.kafka.common.errors.UnsupportedVersionException';
   if (err instanceof KafkaClientError) return 'org.apache.kafka.common.KafkaException';
   if (err instanceof Error && err.name === 'AdminOperationError') return 'kafka.admin.AdminOperationException';
   if (err instanceof Error && err.name === 'ConfigException') return 'org.apache.kafka.common.config.ConfigException';

@@ -201,6 +201,32 @@ test('console producer --sync with headers, and plain values read back in order'
   assert.match(malformed.stderr, /org\.apache\.kafka\.common\.KafkaException: No key separator found on line number 1: 'no-tab-here'/);
 });
 
+test('the console consumer stops on SIGINT and reports what it processed', async () => {
+  const bs = cluster.bootstrap;
+  const produced = await run('kafka-console-producer.sh', ['--bootstrap-server', bs, '--topic', 'signals'], { input: 'one\ntwo\n' });
+  assert.equal(produced.code, 0, produced.stderr);
+  const child = spawn(bin('kafka-console-consumer.sh'), ['--bootstrap-server', bs, '--topic', 'signals', '--from-beginning'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no records printed: ${stdout} ${stderr}`)), 30_000);
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout === 'one\ntwo\n') {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  child.kill('SIGINT');
+  assert.equal(await exited, 130);
+  assert.match(stderr, /Processed a total of 2 messages\n$/);
+});
+
 test('kafka-server-stop --node-id stops that broker cleanly', async () => {
   // An id no other test broker on this machine is likely to use, within reserved.broker.max.id.
   const id = 500 + Math.floor(Math.random() * 490);
