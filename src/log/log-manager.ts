@@ -68,6 +68,8 @@ export class LogManager {
   private readonly checkpointQueues = new Map<string, SerialQueue>();
   private readonly tasks: ScheduledTask[] = [];
   private started = false;
+  /** Set once every log dir is loaded: only then may shutdown vouch for the logs with the marker. */
+  private loaded = false;
   private shutDown = false;
 
   constructor(opts: LogManagerOptions) {
@@ -104,24 +106,34 @@ export class LogManager {
   async startup(): Promise<void> {
     if (this.started) throw new Error('LogManager already started');
     this.started = true;
-    const seen = new Map<string, string>();
-    for (const dir of this.logDirs) {
-      await mkdir(dir, { recursive: true });
-      const loaded = await this.loadLogDir(dir);
-      for (const log of loaded) {
-        const key = log.name;
-        const other = seen.get(key);
-        if (other !== undefined) {
-          throw new Error(`Duplicate log directories for ${key} are found in both ${other} and ${log.dir}. It is likely because log directory failure happened while broker was replacing current replica with future replica.`);
-        }
-        seen.set(key, log.dir);
-        this.logs.set(key, log);
+    const loaded: Log[] = [];
+    try {
+      for (const dir of this.logDirs) {
+        await mkdir(dir, { recursive: true });
+        await this.loadLogDir(dir, loaded);
       }
+      for (const log of loaded) {
+        const other = this.logs.get(log.name);
+        if (other !== undefined) {
+          throw new Error(
+            `Duplicate log directories for ${log.name} are found in both ${other.dir} and ${log.dir}. It is likely ` +
+              'because log directory failure happened while broker was replacing current replica with future replica.',
+          );
+        }
+        this.logs.set(log.name, log);
+      }
+    } catch (err) {
+      // Leave nothing open; without the marker the next start recovers these logs anyway.
+      this.logs.clear();
+      await Promise.all(loaded.map((log) => log.close().catch(() => undefined)));
+      throw err;
     }
+    this.loaded = true;
     this.logger.info(`Loaded ${this.logs.size} logs from ${this.logDirs.join(', ')}`);
   }
 
-  private async loadLogDir(dir: string): Promise<Log[]> {
+  /** Loads the logs of one log dir into `loaded`. */
+  private async loadLogDir(dir: string, loaded: Log[]): Promise<void> {
     const cleanShutdown = await hasCleanShutdownFile(dir);
     const recoveryPoints = await this.readCheckpointLeniently(dir, RECOVERY_POINT_CHECKPOINT_FILE);
     const logStartOffsets = await this.readCheckpointLeniently(dir, LOG_START_OFFSET_CHECKPOINT_FILE);
@@ -148,8 +160,8 @@ export class LogManager {
       pending.push({ ...tp, partitionDir });
     }
 
-    const loaded: Log[] = [];
     const concurrency = Math.max(1, this.opts.recoveryConcurrency ?? 4);
+    const before = loaded.length;
     const started = this.now();
     let next = 0;
     const worker = async () => {
@@ -174,8 +186,7 @@ export class LogManager {
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, worker));
     await deleteCleanShutdownFile(dir);
-    this.logger.info(`Loaded ${loaded.length} logs in ${dir} in ${this.now() - started}ms (clean shutdown: ${cleanShutdown})`);
-    return loaded;
+    this.logger.info(`Loaded ${loaded.length - before} logs in ${dir} in ${this.now() - started}ms (clean shutdown: ${cleanShutdown})`);
   }
 
   /** Reads a checkpoint; a malformed one is logged and treated as empty (recovery then starts from 0). */
@@ -367,7 +378,8 @@ export class LogManager {
 
   /**
    * Stops the background tasks, flushes and closes every log, writes the recovery-point and
-   * log-start-offset checkpoints and then the clean-shutdown marker in each log dir.
+   * log-start-offset checkpoints and then the clean-shutdown marker in each log dir (not after a
+   * failed startup, and not in a dir where a log failed to close, so that the next start recovers).
    */
   async shutdown(opts: { brokerEpoch?: number } = {}): Promise<void> {
     if (this.shutDown) return;
@@ -387,6 +399,7 @@ export class LogManager {
             this.logger.error(`Error while flushing and closing the log of ${log.name} in ${dir}`, err);
           }
         }
+        if (!this.loaded) return; // startup failed part-way: the next start must recover
         await this.checkpointRecoveryPointsInDir(dir);
         await this.checkpointLogStartOffsetsInDir(dir);
         if (clean) await writeCleanShutdownFile(dir, opts.brokerEpoch ?? -1);

@@ -153,3 +153,17 @@ test('directories that are not partitions are skipped and leftover -delete dirs 
     await cleanup();
   }
 });
+
+test('a failed startup (the same partition in two log dirs) leaves no clean-shutdown marker', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const dirs = [path.join(dir, 'd1'), path.join(dir, 'd2')];
+    for (const d of dirs) await mkdir(path.join(d, 'dup-0'), { recursive: true });
+    const { lm } = manager(dirs);
+    await assert.rejects(lm.startup(), /Duplicate log directories for dup-0/);
+    await lm.shutdown();
+    for (const d of dirs) assert.equal(await exists(path.join(d, '.kafka_cleanshutdown')), false);
+  } finally {
+    await cleanup();
+  }
+});
