@@ -30,9 +30,7 @@ import { ElectionStrategy } from './election';
 type EventOf<T extends ControllerEvent['type']> = Extract<ControllerEvent, { type: T }>;
 
 function describeTopicAssignment(a: TopicAssignment): string {
-  return `TopicIdReplicaAssignment(${a.topic},${a.topicId === null ? 'None' : `Some(${a.topicId})`},${scalaMap(
-    [...a.assignment].map(([p, ra]): [string, ReplicaAssignment] => [`${a.topic}-${p}`, ra]), (k) => k, (v) => v.toString(),
-  )})`;
+  return `TopicIdReplicaAssignment(${a.topic},${a.topicId === null ? 'None' : `Some(${a.topicId})`},${scalaMap([...a.assignment].map(([p, ra]): [string, ReplicaAssignment] => [`${a.topic}-${p}`, ra]), { key: (k) => k, value: (v) => v.toString() })})`;
 }
 
 function endpointsEqual(a: ControllerBroker, b: ControllerBroker): boolean {
@@ -83,7 +81,7 @@ export class ClusterChangeHandler {
       await this.onBrokerFailure(deadIds);
     }
     if (newIds.length > 0 || deadIds.length > 0 || bouncedIds.length > 0) {
-      this.c.logger.info(`Updated broker epochs cache: ${scalaMap(this.ctx.liveBrokerIdAndEpochs(), String, String)}`);
+      this.c.logger.info(`Updated broker epochs cache: ${scalaMap(this.ctx.liveBrokerIdAndEpochs(), { key: String, value: String })}`);
     }
   }
 
@@ -215,7 +213,7 @@ export class ClusterChangeHandler {
     }
     if (toAdd.length === 0) return;
     this.c.logger.info(`New partitions to be added ${scalaMap(toAdd.map(([p, ra]): [string, ReplicaAssignment] =>
-      [`${topic}-${p}`, ra]), (k) => k, (v) => v.toString())}`);
+      [`${topic}-${p}`, ra]), { key: (k) => k, value: (v) => v.toString() })}`);
     for (const [partition, ra] of toAdd) this.ctx.updatePartitionFullReplicaAssignment({ topic, partition }, ra);
     await this.onNewPartitionCreation(toAdd.map(([partition]) => ({ topic, partition })));
   }
@@ -229,7 +227,7 @@ export class ClusterChangeHandler {
       const ra = this.ctx.partitionFullReplicaAssignment({ topic, partition: p });
       if (existing.has(p) && ra !== undefined) restored.set(p, ra);
     }
-    await this.c.zk.setTopicAssignment(topic, this.ctx.topicIds.get(topic) ?? current.topicId, restored, this.ctx.epochZkVersion);
+    await this.c.zk.setTopicAssignment(topic, { topicId: this.ctx.topicIds.get(topic) ?? current.topicId, assignment: restored, epochZkVersion: this.ctx.epochZkVersion });
   }
 
   /** NewPartition/NewReplica, then OnlinePartition (leader = first live replica) and OnlineReplica. */
@@ -239,7 +237,7 @@ export class ClusterChangeHandler {
     const rsm = this.c.replicaStateMachine;
     await psm.handleStateChanges(newPartitions, PartitionState.NewPartition);
     await rsm.handleStateChanges(this.ctx.replicasForPartition(newPartitions), ReplicaState.NewReplica);
-    await psm.handleStateChanges(newPartitions, PartitionState.OnlinePartition, { kind: ElectionStrategy.Offline, allowUnclean: false });
+    await psm.handleStateChanges(newPartitions, PartitionState.OnlinePartition, { strategy: { kind: ElectionStrategy.Offline, allowUnclean: false } });
     await rsm.handleStateChanges(this.ctx.replicasForPartition(newPartitions), ReplicaState.OnlineReplica);
   }
 

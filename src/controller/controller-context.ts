@@ -102,8 +102,9 @@ export class ControllerContext {
     return new Map([...this.liveBrokersById.values()].map((b) => [b.id, b.epoch]));
   }
 
-  isReplicaOnline(brokerId: number, tp: TopicPartition, includeShuttingDownBrokers = false): boolean {
-    const brokerOnline = includeShuttingDownBrokers
+  /** Whether a replica's broker is registered (and not shutting down, unless asked) and its log dir is online. */
+  isReplicaOnline(brokerId: number, tp: TopicPartition, options: { includeShuttingDownBrokers?: boolean } = {}): boolean {
+    const brokerOnline = options.includeShuttingDownBrokers
       ? this.liveBrokersById.has(brokerId)
       : this.liveBrokersById.has(brokerId) && !this.shuttingDownBrokerIds.has(brokerId);
     return brokerOnline && !(this.replicasOnOfflineDirs.get(brokerId)?.has(partitionKey(tp)) ?? false);

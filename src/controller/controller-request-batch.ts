@@ -132,13 +132,13 @@ export class ControllerBrokerRequestBatch {
       this.updateMetadataRequestBrokerSet.size === 0;
   }
 
+  /** LeaderAndIsr for `tp` to `brokerIds` (and UpdateMetadata for it to every live broker). */
   addLeaderAndIsrRequestForBrokers(
     brokerIds: Iterable<number>,
     tp: TopicPartition,
-    leaderIsrAndControllerEpoch: LeaderIsrAndControllerEpoch,
-    replicaAssignment: ReplicaAssignment,
-    isNew: boolean,
+    state: { leaderIsrAndControllerEpoch: LeaderIsrAndControllerEpoch; replicaAssignment: ReplicaAssignment; isNew: boolean },
   ): void {
+    const { leaderIsrAndControllerEpoch, replicaAssignment, isNew } = state;
     const key = partitionKey(tp);
     const l = leaderIsrAndControllerEpoch.leaderAndIsr;
     for (const brokerId of brokerIds) {
@@ -167,7 +167,9 @@ export class ControllerBrokerRequestBatch {
     this.addUpdateMetadataRequestForBrokers(this.ctx.liveOrShuttingDownBrokerIds, [tp]);
   }
 
-  addStopReplicaRequestForBrokers(brokerIds: Iterable<number>, tp: TopicPartition, deletePartition: boolean): void {
+  /** StopReplica for `tp` to `brokerIds`; a partition asked once with delete stays deleted in this batch. */
+  addStopReplicaRequestForBrokers(brokerIds: Iterable<number>, tp: TopicPartition, options: { deletePartition: boolean }): void {
+    const { deletePartition } = options;
     // A sentinel (-2) is the epoch of partitions of a topic queued for deletion: it overrides any existing epoch.
     const leaderEpoch = this.ctx.isTopicQueuedUpForDeletion(tp.topic)
       ? LeaderAndIsrConstants.EpochDuringDelete
@@ -408,7 +410,7 @@ function groupByTopic<T extends { topicName: string }>(items: readonly T[]): Map
 }
 
 /** LeaderAndIsr body for `version` (v0-1 ungrouped, v2+ by topic, v5+ topic ids, v6+ recovery state). */
-export function buildLeaderAndIsrBody(version: number, args: {
+function buildLeaderAndIsrBody(version: number, args: {
   controllerId: number;
   controllerEpoch: number;
   brokerEpoch: number;
@@ -451,7 +453,7 @@ export function buildLeaderAndIsrBody(version: number, args: {
 }
 
 /** UpdateMetadata body for `version` (v1-4 ungrouped, v5+ by topic, v7+ topic ids). */
-export function buildUpdateMetadataBody(version: number, args: {
+function buildUpdateMetadataBody(version: number, args: {
   controllerId: number;
   controllerEpoch: number;
   brokerEpoch: number;
@@ -483,7 +485,7 @@ export function buildUpdateMetadataBody(version: number, args: {
 }
 
 /** StopReplica bodies for `version`: one request at v3+, else one per value of DeletePartitions. */
-export function buildStopReplicaBodies(version: number, args: {
+function buildStopReplicaBodies(version: number, args: {
   controllerId: number;
   controllerEpoch: number;
   brokerEpoch: number;

@@ -43,10 +43,12 @@ export function scalaSet(items: Iterable<unknown>): string {
   return `Set(${[...items].join(', ')})`;
 }
 
-/** Scala's `Map(k -> v)` rendering. */
-export function scalaMap<K, V>(entries: Iterable<[K, V]>, formatKey: (k: K) => string, formatValue: (v: V) => string): string {
+/** Scala's `Map(k -> v)` rendering (keys and values printed with String() unless formatters are given). */
+export function scalaMap<K, V>(entries: Iterable<[K, V]>, format: { key?: (k: K) => string; value?: (v: V) => string } = {}): string {
+  const key = format.key ?? String;
+  const value = format.value ?? String;
   const parts: string[] = [];
-  for (const [k, v] of entries) parts.push(`${formatKey(k)} -> ${formatValue(v)}`);
+  for (const [k, v] of entries) parts.push(`${key(k)} -> ${value(v)}`);
   return `Map(${parts.join(', ')})`;
 }
 

@@ -100,9 +100,10 @@ export class ControllerZkClient {
   }
 
   /** Rewrites a topic's assignment (fenced). */
-  async setTopicAssignment(topic: string, topicId: string | null, assignment: ReadonlyMap<number, ReplicaAssignment>,
-    epochZkVersion: number): Promise<void> {
-    await this.zk.setTopicAssignment(topic, topicId, assignment, epochZkVersion);
+  async setTopicAssignment(topic: string, options: {
+    topicId: string | null; assignment: ReadonlyMap<number, ReplicaAssignment>; epochZkVersion: number;
+  }): Promise<void> {
+    await this.zk.setTopicAssignment(topic, options.topicId, options.assignment, options.epochZkVersion);
   }
 
   /** Partition numbers that have a `/partitions/<p>` node. */
@@ -157,10 +158,10 @@ export class ControllerZkClient {
   }
 
   /** Conditional (on each partition epoch), fenced partition-state writes. */
-  async updateLeaderAndIsr(updates: ReadonlyArray<{ tp: TopicPartition; leaderAndIsr: LeaderAndIsr }>, controllerEpoch: number,
-    epochZkVersion: number): Promise<UpdateLeaderAndIsrResult> {
+  async updateLeaderAndIsr(updates: ReadonlyArray<{ tp: TopicPartition; leaderAndIsr: LeaderAndIsr }>,
+    options: { controllerEpoch: number; epochZkVersion: number }): Promise<UpdateLeaderAndIsrResult> {
     const outcomes = await this.zk.updateLeaderAndIsr(
-      updates.map((u) => ({ partition: u.tp, leaderAndIsr: u.leaderAndIsr })), controllerEpoch, epochZkVersion,
+      updates.map((u) => ({ partition: u.tp, leaderAndIsr: u.leaderAndIsr })), options.controllerEpoch, options.epochZkVersion,
     );
     const finished = new Map<string, LeaderAndIsr | Error>();
     const retry: TopicPartition[] = [];

@@ -43,35 +43,40 @@ export interface ElectionResult {
   readonly unclean: boolean;
 }
 
+/** What a leader election algorithm looks at: the candidates in order, the ISR and the live replicas. */
+export interface ElectionCandidates {
+  readonly assignment: readonly number[];
+  readonly isr: readonly number[];
+  readonly liveReplicas: ReadonlySet<number>;
+}
+
 /** First live ISR member in assignment order, else (if allowed) the first live replica. */
 export function offlinePartitionLeaderElection(
-  assignment: readonly number[], isr: readonly number[], liveReplicas: ReadonlySet<number>, uncleanLeaderElectionEnabled: boolean,
+  c: ElectionCandidates, options: { uncleanLeaderElectionEnabled: boolean },
 ): { leader: number; unclean: boolean } | undefined {
-  const clean = assignment.find((id) => liveReplicas.has(id) && isr.includes(id));
+  const clean = c.assignment.find((id) => c.liveReplicas.has(id) && c.isr.includes(id));
   if (clean !== undefined) return { leader: clean, unclean: false };
-  if (!uncleanLeaderElectionEnabled) return undefined;
-  const unclean = assignment.find((id) => liveReplicas.has(id));
+  if (!options.uncleanLeaderElectionEnabled) return undefined;
+  const unclean = c.assignment.find((id) => c.liveReplicas.has(id));
   return unclean === undefined ? undefined : { leader: unclean, unclean: true };
 }
 
-export function reassignPartitionLeaderElection(
-  reassignment: readonly number[], isr: readonly number[], liveReplicas: ReadonlySet<number>,
-): number | undefined {
-  return reassignment.find((id) => liveReplicas.has(id) && isr.includes(id));
+/** First live ISR member of the reassignment's target replicas. */
+export function reassignPartitionLeaderElection(c: ElectionCandidates): number | undefined {
+  return c.assignment.find((id) => c.liveReplicas.has(id) && c.isr.includes(id));
 }
 
-export function preferredReplicaPartitionLeaderElection(
-  assignment: readonly number[], isr: readonly number[], liveReplicas: ReadonlySet<number>,
-): number | undefined {
-  const head = assignment[0];
-  return head !== undefined && liveReplicas.has(head) && isr.includes(head) ? head : undefined;
+/** The first assigned replica, only if it is live and in the ISR. */
+export function preferredReplicaPartitionLeaderElection(c: ElectionCandidates): number | undefined {
+  const head = c.assignment[0];
+  return head !== undefined && c.liveReplicas.has(head) && c.isr.includes(head) ? head : undefined;
 }
 
+/** First live ISR member that is not shutting down. */
 export function controlledShutdownPartitionLeaderElection(
-  assignment: readonly number[], isr: readonly number[], liveReplicas: ReadonlySet<number>,
-  shuttingDownBrokers: ReadonlySet<number>,
+  c: ElectionCandidates, options: { shuttingDownBrokers: ReadonlySet<number> },
 ): number | undefined {
-  return assignment.find((id) => liveReplicas.has(id) && isr.includes(id) && !shuttingDownBrokers.has(id));
+  return c.assignment.find((id) => c.liveReplicas.has(id) && c.isr.includes(id) && !options.shuttingDownBrokers.has(id));
 }
 
 /** Offline election; `uncleanAllowed` says, per partition, whether an out-of-ISR leader may be chosen. */
@@ -83,7 +88,8 @@ export function leaderForOffline(
   return partitions.map(({ tp, leaderAndIsr, uncleanAllowed }) => {
     const assignment = ctx.partitionReplicaAssignment(tp);
     const liveReplicas = assignment.filter((r) => ctx.isReplicaOnline(r, tp));
-    const elected = offlinePartitionLeaderElection(assignment, leaderAndIsr.isr, new Set(liveReplicas), uncleanAllowed);
+    const elected = offlinePartitionLeaderElection({ assignment, isr: leaderAndIsr.isr, liveReplicas: new Set(liveReplicas) },
+      { uncleanLeaderElectionEnabled: uncleanAllowed });
     let next: LeaderAndIsr | undefined;
     if (elected !== undefined) {
       const { leader } = elected;
@@ -105,7 +111,7 @@ export function leaderForReassign(
   return partitions.map(({ tp, leaderAndIsr }) => {
     const target = ctx.partitionFullReplicaAssignment(tp)?.targetReplicas ?? [];
     const liveReplicas = target.filter((r) => ctx.isReplicaOnline(r, tp));
-    const leader = reassignPartitionLeaderElection(target, leaderAndIsr.isr, new Set(liveReplicas));
+    const leader = reassignPartitionLeaderElection({ assignment: target, isr: leaderAndIsr.isr, liveReplicas: new Set(liveReplicas) });
     return {
       tp,
       leaderAndIsr: leader === undefined ? undefined : leaderAndIsr.newLeaderAndIsr(leader, leaderAndIsr.isr),
@@ -122,7 +128,7 @@ export function leaderForPreferredReplica(
   return partitions.map(({ tp, leaderAndIsr }) => {
     const assignment = ctx.partitionReplicaAssignment(tp);
     const liveReplicas = assignment.filter((r) => ctx.isReplicaOnline(r, tp));
-    const leader = preferredReplicaPartitionLeaderElection(assignment, leaderAndIsr.isr, new Set(liveReplicas));
+    const leader = preferredReplicaPartitionLeaderElection({ assignment, isr: leaderAndIsr.isr, liveReplicas: new Set(liveReplicas) });
     return {
       tp,
       leaderAndIsr: leader === undefined ? undefined : leaderAndIsr.newLeaderAndIsr(leader, leaderAndIsr.isr),
@@ -139,9 +145,9 @@ export function leaderForControlledShutdown(
   const shuttingDown = ctx.shuttingDownBrokerIds;
   return partitions.map(({ tp, leaderAndIsr }) => {
     const assignment = ctx.partitionReplicaAssignment(tp);
-    const liveOrShuttingDown = assignment.filter((r) => ctx.isReplicaOnline(r, tp, true));
+    const liveOrShuttingDown = assignment.filter((r) => ctx.isReplicaOnline(r, tp, { includeShuttingDownBrokers: true }));
     const leader = controlledShutdownPartitionLeaderElection(
-      assignment, leaderAndIsr.isr, new Set(liveOrShuttingDown), shuttingDown,
+      { assignment, isr: leaderAndIsr.isr, liveReplicas: new Set(liveOrShuttingDown) }, { shuttingDownBrokers: shuttingDown },
     );
     const newIsr = leaderAndIsr.isr.filter((r) => !shuttingDown.has(r));
     return {

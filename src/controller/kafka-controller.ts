@@ -395,7 +395,7 @@ export class KafkaController {
   private async initializeControllerContext(): Promise<void> {
     const brokers = await this.zk.getAllBrokerAndEpochsInCluster();
     this.context.setLiveBrokers(brokers);
-    this.logger.info(`Initialized broker epochs cache: ${scalaMap(this.context.liveBrokerIdAndEpochs(), String, String)}`);
+    this.logger.info(`Initialized broker epochs cache: ${scalaMap(this.context.liveBrokerIdAndEpochs(), { key: String, value: String })}`);
     this.context.setAllTopics(await this.zk.getAllTopicsInCluster(true));
     const topics = [...this.context.allTopics];
     this.watches.registerPartitionModificationsHandlers(topics);

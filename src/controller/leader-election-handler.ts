@@ -92,8 +92,7 @@ export class LeaderElectionHandler {
     this.c.logger.info(`Starting replica leader election (PREFERRED) for partitions ${partitions.map(partitionKey).join(',')} ` +
       `triggered by ${trigger}`);
     try {
-      const results = await this.c.partitionStateMachine.handleStateChanges(partitions, PartitionState.OnlinePartition,
-        { kind: ElectionStrategy.PreferredReplica });
+      const results = await this.c.partitionStateMachine.handleStateChanges(partitions, PartitionState.OnlinePartition, { strategy: { kind: ElectionStrategy.PreferredReplica } });
       if (trigger !== ElectionTrigger.AdminClientTriggered) {
         for (const [key, outcome] of results) {
           if ('error' in outcome) this.c.logger.error(`Error completing replica leader election (PREFERRED) for partition ${key}`, outcome.error);
@@ -184,10 +183,9 @@ export class LeaderElectionHandler {
       this.ctx.partitionLeadershipInfo(tp) !== undefined && !this.c.topicDeletionManager.isTopicQueuedUpForDeletion(tp.topic));
     const led = toActOn.filter((tp) => this.ctx.partitionLeadershipInfo(tp)!.leaderAndIsr.leader === id);
     const followed = toActOn.filter((tp) => this.ctx.partitionLeadershipInfo(tp)!.leaderAndIsr.leader !== id);
-    await this.c.partitionStateMachine.handleStateChanges(led, PartitionState.OnlinePartition,
-      { kind: ElectionStrategy.ControlledShutdown });
+    await this.c.partitionStateMachine.handleStateChanges(led, PartitionState.OnlinePartition, { strategy: { kind: ElectionStrategy.ControlledShutdown } });
     this.c.requestBatch.newBatch();
-    for (const tp of followed) this.c.requestBatch.addStopReplicaRequestForBrokers([id], tp, false);
+    for (const tp of followed) this.c.requestBatch.addStopReplicaRequestForBrokers([id], tp, { deletePartition: false });
     this.c.requestBatch.sendRequestsToBrokers(this.ctx.epoch);
     // A follower leaves the ISR (the controller writes it and tells the leader).
     await this.c.replicaStateMachine.handleStateChanges(followed.map((tp) => ({ ...tp, replica: id })), ReplicaState.OfflineReplica);

@@ -93,19 +93,20 @@ export class PartitionStateMachine {
     const partitions = this.ctx.partitionsInStates([PartitionState.OfflinePartition, PartitionState.NewPartition], topic)
       .filter((tp) => !this.ctx.isTopicQueuedUpForDeletion(tp.topic));
     return this.handleStateChanges(partitions, PartitionState.OnlinePartition,
-      { kind: ElectionStrategy.Offline, allowUnclean: false });
+      { strategy: { kind: ElectionStrategy.Offline, allowUnclean: false } });
   }
 
   /**
-   * Moves partitions to `targetState` in one request batch. Returns, for OnlinePartition, each partition's
-   * election outcome. A fenced ZooKeeper write (ControllerMovedError) propagates: the controller must resign.
+   * Moves partitions to `targetState` in one request batch; `strategy` chooses leaders for Online/Offline ->
+   * OnlinePartition. Returns, for OnlinePartition, each partition's election outcome. A fenced ZooKeeper write (ControllerMovedError) propagates: the controller must resign.
    */
   async handleStateChanges(
     partitions: readonly TopicPartition[],
     targetState: PartitionStateName,
-    strategy?: PartitionLeaderElectionStrategy,
+    options: { strategy?: PartitionLeaderElectionStrategy } = {},
   ): Promise<Map<string, ElectionOutcome>> {
     if (partitions.length === 0) return new Map();
+    const { strategy } = options;
     try {
       this.opts.requestBatch.newBatch();
       const result = await this.doHandleStateChanges(partitions, targetState, strategy);
@@ -216,8 +217,7 @@ export class PartitionStateMachine {
       const error = results.get(partitionKey(tp)) ?? null;
       if (error === null) {
         this.ctx.putPartitionLeadershipInfo(tp, state);
-        this.opts.requestBatch.addLeaderAndIsrRequestForBrokers(state.leaderAndIsr.isr, tp, state,
-          this.ctx.partitionFullReplicaAssignment(tp)!, true);
+        this.opts.requestBatch.addLeaderAndIsrRequestForBrokers(state.leaderAndIsr.isr, tp, { leaderIsrAndControllerEpoch: state, replicaAssignment: this.ctx.partitionFullReplicaAssignment(tp)!, isNew: true });
         succeeded.push(tp);
       } else {
         this.logFailedStateChange(tp, PartitionState.NewPartition, PartitionState.OnlinePartition, error);
@@ -294,9 +294,7 @@ export class PartitionStateMachine {
     }
     if (toWrite.size === 0) return { done, retry: [] };
 
-    const update = await this.opts.zkClient.updateLeaderAndIsr(
-      [...toWrite.values()].map((w) => ({ tp: w.tp, leaderAndIsr: w.leaderAndIsr })), this.ctx.epoch, this.ctx.epochZkVersion,
-    );
+    const update = await this.opts.zkClient.updateLeaderAndIsr([...toWrite.values()].map((w) => ({ tp: w.tp, leaderAndIsr: w.leaderAndIsr })), { controllerEpoch: this.ctx.epoch, epochZkVersion: this.ctx.epochZkVersion });
     for (const [key, outcome] of update.finished) {
       const w = toWrite.get(key)!;
       if (outcome instanceof Error) {
@@ -305,8 +303,7 @@ export class PartitionStateMachine {
       }
       const info = new LeaderIsrAndControllerEpoch(outcome, this.ctx.epoch);
       this.ctx.putPartitionLeadershipInfo(w.tp, info);
-      this.opts.requestBatch.addLeaderAndIsrRequestForBrokers(w.recipients, w.tp, info,
-        this.ctx.partitionFullReplicaAssignment(w.tp)!, false);
+      this.opts.requestBatch.addLeaderAndIsrRequestForBrokers(w.recipients, w.tp, { leaderIsrAndControllerEpoch: info, replicaAssignment: this.ctx.partitionFullReplicaAssignment(w.tp)!, isNew: false });
       done.set(key, { leaderAndIsr: outcome });
     }
     for (const tp of update.retry) {

@@ -121,7 +121,7 @@ export class ReplicaStateMachine {
                 'requested to become leader'));
               continue;
             }
-            batch.addLeaderAndIsrRequestForBrokers([replicaId], r, info, this.ctx.partitionFullReplicaAssignment(r)!, true);
+            batch.addLeaderAndIsrRequestForBrokers([replicaId], r, { leaderIsrAndControllerEpoch: info, replicaAssignment: this.ctx.partitionFullReplicaAssignment(r)!, isNew: true });
           }
           logSuccess(r, current);
           this.ctx.putReplicaState(r, ReplicaState.NewReplica);
@@ -140,7 +140,7 @@ export class ReplicaStateMachine {
           } else {
             const info = this.ctx.partitionLeadershipInfo(r);
             if (info !== undefined) {
-              batch.addLeaderAndIsrRequestForBrokers([replicaId], r, info, this.ctx.partitionFullReplicaAssignment(r)!, false);
+              batch.addLeaderAndIsrRequestForBrokers([replicaId], r, { leaderIsrAndControllerEpoch: info, replicaAssignment: this.ctx.partitionFullReplicaAssignment(r)!, isNew: false });
             }
           }
           logSuccess(r, current);
@@ -148,7 +148,7 @@ export class ReplicaStateMachine {
         }
         return;
       case ReplicaState.OfflineReplica: {
-        for (const r of valid) batch.addStopReplicaRequestForBrokers([replicaId], r, false);
+        for (const r of valid) batch.addStopReplicaRequestForBrokers([replicaId], r, { deletePartition: false });
         const withLeadership = valid.filter((r) => this.ctx.partitionLeadershipInfo(r) !== undefined);
         const withoutLeadership = valid.filter((r) => this.ctx.partitionLeadershipInfo(r) === undefined);
         const updated = await this.removeReplicasFromIsr(replicaId, withLeadership);
@@ -157,7 +157,7 @@ export class ReplicaStateMachine {
             `part of transition to ${ReplicaState.OfflineReplica}`);
           if (!this.ctx.isTopicQueuedUpForDeletion(tp.topic)) {
             const recipients = this.ctx.partitionReplicaAssignment(tp).filter((id) => id !== replicaId);
-            batch.addLeaderAndIsrRequestForBrokers(recipients, tp, info, this.ctx.partitionFullReplicaAssignment(tp)!, false);
+            batch.addLeaderAndIsrRequestForBrokers(recipients, tp, { leaderIsrAndControllerEpoch: info, replicaAssignment: this.ctx.partitionFullReplicaAssignment(tp)!, isNew: false });
           }
           const r = { ...tp, replica: replicaId };
           logSuccess(r, this.ctx.replicaState(r));
@@ -174,7 +174,7 @@ export class ReplicaStateMachine {
         for (const r of valid) {
           logSuccess(r, this.ctx.replicaState(r));
           this.ctx.putReplicaState(r, ReplicaState.ReplicaDeletionStarted);
-          batch.addStopReplicaRequestForBrokers([replicaId], r, true);
+          batch.addStopReplicaRequestForBrokers([replicaId], r, { deletePartition: true });
         }
         return;
       case ReplicaState.ReplicaDeletionIneligible:
@@ -256,7 +256,7 @@ export class ReplicaStateMachine {
       toWrite.push({ tp, leaderAndIsr: l.newLeaderAndIsr(newLeader, adjustedIsr) });
     }
     if (toWrite.length === 0) return { finished, retry: [] };
-    const update = await this.opts.zkClient.updateLeaderAndIsr(toWrite, this.ctx.epoch, this.ctx.epochZkVersion);
+    const update = await this.opts.zkClient.updateLeaderAndIsr(toWrite, { controllerEpoch: this.ctx.epoch, epochZkVersion: this.ctx.epochZkVersion });
     for (const [key, outcome] of update.finished) {
       const tp = toWrite.find((w) => partitionKey(w.tp) === key)!.tp;
       if (outcome instanceof Error) {

@@ -89,9 +89,9 @@ describe('controller request batch and channel manager', () => {
     ctx.putPartitionLeadershipInfo(tp, state);
 
     batch.newBatch();
-    batch.addLeaderAndIsrRequestForBrokers([1, 2, 3], tp, state, ctx.partitionFullReplicaAssignment(tp)!, true);
-    batch.addStopReplicaRequestForBrokers([2, 3], tp, false);
-    batch.addStopReplicaRequestForBrokers([2, 3], { topic: 't', partition: 1 }, true);
+    batch.addLeaderAndIsrRequestForBrokers([1, 2, 3], tp, { leaderIsrAndControllerEpoch: state, replicaAssignment: ctx.partitionFullReplicaAssignment(tp)!, isNew: true });
+    batch.addStopReplicaRequestForBrokers([2, 3], tp, { deletePartition: false });
+    batch.addStopReplicaRequestForBrokers([2, 3], { topic: 't', partition: 1 }, { deletePartition: true });
     batch.sendRequestsToBrokers(5);
     await channel.idle();
 

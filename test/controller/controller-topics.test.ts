@@ -135,6 +135,12 @@ describe('controller: topics and brokers, with requests over TCP to fake brokers
   it('a dead broker: its partitions get a new leader from the ISR, a sole-ISR partition keeps its ISR with leader -1', async () => {
     await tool.create('/brokers/topics/solo', Buffer.from('{"version":1,"partitions":{"0":[1]}}'));
     await eventually(async () => (await tool.exists('/brokers/topics/solo/partitions/0/state')) !== null, 'solo online');
+    // 'dirty' allows unclean election (topic config); its ISR has shrunk to broker 1 alone (a leader-side write).
+    await tool.create('/config/topics/dirty', Buffer.from('{"version":1,"config":{"unclean.leader.election.enable":"true"}}'));
+    await tool.create('/brokers/topics/dirty', Buffer.from('{"version":1,"partitions":{"0":[1,2]}}'));
+    await eventually(async () => (await tool.exists('/brokers/topics/dirty/partitions/0/state')) !== null, 'dirty online');
+    await tool.setData('/brokers/topics/dirty/partitions/0/state',
+      Buffer.from('{"controller_epoch":1,"leader":1,"version":1,"leader_epoch":0,"isr":[1]}'), 0);
     const b1 = brokers.get(1)!;
     const b2 = brokers.get(2)!;
     await quiesce();
@@ -144,6 +150,13 @@ describe('controller: topics and brokers, with requests over TCP to fake brokers
     assert.equal(await state('orders', 0), '{"controller_epoch":1,"leader":2,"version":1,"leader_epoch":1,"isr":[2]}');
     await eventually(async () => (await state('solo', 0)).includes('"leader":-1'), 'solo-0 offline');
     assert.equal(await state('solo', 0), '{"controller_epoch":1,"leader":-1,"version":1,"leader_epoch":1,"isr":[1]}');
+    // No ISR member of dirty-0 is alive, but its topic allows unclean election: broker 2 leads, RECOVERING (KIP-704).
+    await eventually(async () => (await state('dirty', 0)).includes('"leader":2'), 'dirty-0 unclean election');
+    assert.equal(await state('dirty', 0),
+      '{"controller_epoch":1,"leader":2,"version":1,"leader_recovery_state":1,"leader_epoch":1,"isr":[2]}');
+    assert.ok(node.logging.lines('kafka.controller.ZkPartitionStateMachine', ['warn']).includes(
+      '[PartitionStateMachine controllerId=0] No broker in ISR is alive for dirty-0. Elect leader 2 from live brokers 2. ' +
+      'There\'s potential data loss.'));
     // orders-2 was led by broker 0 with ISR [0,1]: broker 1 leaves the ISR, leader unchanged, epoch +1.
     assert.equal(await state('orders', 2), '{"controller_epoch":1,"leader":0,"version":1,"leader_epoch":1,"isr":[0]}');
     await b2.waitFor(() => lairFor(b2, 'orders').some((p) => p.partitionIndex === 0 && p.leader === 2 && p.leaderEpoch === 1),

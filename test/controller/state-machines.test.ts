@@ -123,7 +123,7 @@ describe('state machines on a real ZooKeeper', () => {
         }
         ctx.putPartitionState(tp, from);
         const before = logging.records.length;
-        await psm.handleStateChanges([tp], to, { kind: ElectionStrategy.Offline, allowUnclean: false });
+        await psm.handleStateChanges([tp], to, { strategy: { kind: ElectionStrategy.Offline, allowUnclean: false } });
         const errors = logging.records.slice(before).filter((r) => r.loggerName === 'state.change.logger' && r.level === 'error');
         if (expectedPartition[to].includes(from)) {
           assert.equal(ctx.partitionState(tp), to, `${from} -> ${to} should happen`);
@@ -148,7 +148,7 @@ describe('state machines on a real ZooKeeper', () => {
     ctx.updatePartitionFullReplicaAssignment(tp, new ReplicaAssignment([2, 1]));
     await zkClient.createTopicAssignment(tp.topic, null, new Map([[0, [2, 1]]]));
     await psm.handleStateChanges([tp], PartitionState.NewPartition);
-    await psm.handleStateChanges([tp], PartitionState.OnlinePartition, { kind: ElectionStrategy.Offline, allowUnclean: false });
+    await psm.handleStateChanges([tp], PartitionState.OnlinePartition, { strategy: { kind: ElectionStrategy.Offline, allowUnclean: false } });
     const { data, stat } = await session.getData('/brokers/topics/fresh/partitions/0/state');
     // Broker 2 is not live: broker 1 leads alone.
     assert.equal(data.toString(), `{"controller_epoch":${ctx.epoch},"leader":1,"version":1,"leader_epoch":0,"isr":[1]}`);
@@ -163,7 +163,7 @@ describe('state machines on a real ZooKeeper', () => {
     ctx.setAllTopics([...ctx.allTopics, tp.topic]);
     ctx.updatePartitionFullReplicaAssignment(tp, new ReplicaAssignment([7]));
     ctx.putPartitionState(tp, PartitionState.NewPartition);
-    await psm.handleStateChanges([tp], PartitionState.OnlinePartition, { kind: ElectionStrategy.Offline, allowUnclean: false });
+    await psm.handleStateChanges([tp], PartitionState.OnlinePartition, { strategy: { kind: ElectionStrategy.Offline, allowUnclean: false } });
     assert.equal(ctx.partitionState(tp), PartitionState.NewPartition);
     assert.equal(await session.exists('/brokers/topics/orphan/partitions/0/state'), null);
     const err = logging.records.find((r) => r.loggerName === 'state.change.logger' && r.message.includes('orphan-0'));
@@ -255,7 +255,7 @@ describe('state machines on a real ZooKeeper', () => {
       stateChangeLogger: new StateChangeLogger(logging, 0),
       logger: logging.logger('kafka.controller.ZkPartitionStateMachine'), uncleanLeaderElectionEnable: () => false,
     });
-    await racingPsm.handleStateChanges([tp], PartitionState.OnlinePartition, { kind: ElectionStrategy.Offline, allowUnclean: false });
+    await racingPsm.handleStateChanges([tp], PartitionState.OnlinePartition, { strategy: { kind: ElectionStrategy.Offline, allowUnclean: false } });
     assert.ok(raced);
     assert.equal(ctx.partitionState(tp), PartitionState.OnlinePartition);
     assert.ok(logging.lines('kafka.controller.ZkPartitionStateMachine', ['debug']).some((l) =>
@@ -275,7 +275,7 @@ describe('state machines on a real ZooKeeper', () => {
     const state = new LeaderIsrAndControllerEpoch(LeaderAndIsr.initial(1, [1]), ctx.epoch + 5);
     await zkClient.createTopicPartitionStatesRaw([{ partition: tp, state }], ctx.epochZkVersion);
     ctx.putPartitionState(tp, PartitionState.OfflinePartition);
-    await psm.handleStateChanges([tp], PartitionState.OnlinePartition, { kind: ElectionStrategy.Offline, allowUnclean: false });
+    await psm.handleStateChanges([tp], PartitionState.OnlinePartition, { strategy: { kind: ElectionStrategy.Offline, allowUnclean: false } });
     assert.equal(ctx.partitionState(tp), PartitionState.OfflinePartition);
     const err = logging.records.find((r) => r.loggerName === 'state.change.logger' && r.message.includes('newer-0'));
     assert.match(String((err?.cause as Error).message), /already written by another controller/);
