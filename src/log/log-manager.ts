@@ -34,8 +34,11 @@ export interface LogManagerOptions {
   logDirs: string[];
   /** The topic config of topics without overrides (broker defaults). */
   defaultConfig: LogConfig;
-  /** Configs of topics with overrides (from `/config/topics/<topic>`), used when loading their logs. */
-  topicConfigs?: ReadonlyMap<string, LogConfig>;
+  /**
+   * The config of a topic (broker defaults plus `/config/topics/<topic>` overrides), used when loading
+   * its logs at startup; without it loaded logs get `defaultConfig` until updateConfig.
+   */
+  logConfigFor?: (topic: string) => Promise<LogConfig>;
   logger: Logger;
   /** When given, each log logs as `kafka.log.UnifiedLog` with Kafka's `[UnifiedLog partition=…, dir=…]` ident. */
   logging?: Logging;
@@ -107,10 +110,21 @@ export class LogManager {
     if (this.started) throw new Error('LogManager already started');
     this.started = true;
     const loaded: Log[] = [];
+    const configs = new Map<string, Promise<LogConfig>>();
+    const configFor = (topic: string): Promise<LogConfig> => {
+      const lookup = this.opts.logConfigFor;
+      if (!lookup) return Promise.resolve(this.defaultConfig);
+      let config = configs.get(topic);
+      if (!config) {
+        config = lookup(topic);
+        configs.set(topic, config);
+      }
+      return config;
+    };
     try {
       for (const dir of this.logDirs) {
         await mkdir(dir, { recursive: true });
-        await this.loadLogDir(dir, loaded);
+        await this.loadLogDir(dir, loaded, configFor);
       }
       for (const log of loaded) {
         const other = this.logs.get(log.name);
@@ -133,7 +147,7 @@ export class LogManager {
   }
 
   /** Loads the logs of one log dir into `loaded`. */
-  private async loadLogDir(dir: string, loaded: Log[]): Promise<void> {
+  private async loadLogDir(dir: string, loaded: Log[], configFor: (topic: string) => Promise<LogConfig>): Promise<void> {
     const cleanShutdown = await hasCleanShutdownFile(dir);
     const recoveryPoints = await this.readCheckpointLeniently(dir, RECOVERY_POINT_CHECKPOINT_FILE);
     const logStartOffsets = await this.readCheckpointLeniently(dir, LOG_START_OFFSET_CHECKPOINT_FILE);
@@ -162,6 +176,7 @@ export class LogManager {
 
     const concurrency = Math.max(1, this.opts.recoveryConcurrency ?? 4);
     const before = loaded.length;
+
     const started = this.now();
     let next = 0;
     const worker = async () => {
@@ -172,7 +187,7 @@ export class LogManager {
           topic,
           partition,
           dir: partitionDir,
-          config: this.opts.topicConfigs?.get(topic) ?? this.defaultConfig,
+          config: await configFor(topic),
           logger: this.logLogger(topic, partition, dir),
           scheduler: this.scheduler,
           now: this.now,

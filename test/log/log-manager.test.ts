@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LogManager } from '../../src/log/log-manager';
+import { LogManager, type LogManagerOptions } from '../../src/log/log-manager';
 import { batch, CapturingLogger, Clock, config, ManualScheduler, tempDir } from './helpers';
 
-function manager(logDirs: string[], scheduler = new ManualScheduler(), clock = new Clock()) {
+function manager(logDirs: string[], scheduler = new ManualScheduler(), clock = new Clock(), extra: Partial<LogManagerOptions> = {}) {
   const logger = new CapturingLogger();
-  const lm = new LogManager({ logDirs, defaultConfig: config(), logger, scheduler, now: clock.now, initialTaskDelayMs: 0 });
+  const lm = new LogManager({ logDirs, defaultConfig: config(), logger, scheduler, now: clock.now, initialTaskDelayMs: 0, ...extra });
   return { lm, logger, scheduler };
 }
 
@@ -43,8 +43,16 @@ test('startup, appends, shutdown: checkpoints in Kafka format and the clean-shut
     assert.equal(await readFile(path.join(dirs[0], '.kafka_cleanshutdown'), 'utf8'), '{"broker_epoch":"-1","version":"0"}');
 
     // Restart: the marker makes recovery unnecessary and is removed; state comes back from the checkpoints.
-    const again = manager(dirs);
+    const asked: string[] = [];
+    const again = manager(dirs, new ManualScheduler(), new Clock(), {
+      logConfigFor: async (topic) => {
+        asked.push(topic);
+        return config({ retentionMs: topic === 'payments' ? 1234 : 5678 });
+      },
+    });
     await again.lm.startup();
+    assert.deepEqual(asked.sort(), ['orders', 'payments'], 'one config lookup per topic');
+    assert.equal(again.lm.getLog('payments', 0)?.config.retentionMs, 1234);
     assert.equal(await exists(path.join(dirs[0], '.kafka_cleanshutdown')), false);
     const a2 = again.lm.getLog('orders', 0);
     assert.ok(a2);
