@@ -192,7 +192,7 @@ export class KafkaClient {
     const candidates = this.metadataCandidates();
     let lastError: unknown;
     for (const address of candidates) {
-      const conn = this.connectionFor(address.host, address.port, address.nodeId);
+      const conn = this.connectionFor(address);
       try {
         await conn.ready();
         const version = conn.pickVersion(ApiKeys.Metadata, METADATA_MIN_VERSION, METADATA_MAX_VERSION);
@@ -261,7 +261,7 @@ export class KafkaClient {
   /** A ready (connected, versions negotiated) connection to broker `nodeId`. */
   async connectionTo(nodeId: number): Promise<BrokerConnection> {
     const node = await this.broker(nodeId);
-    const conn = this.connectionFor(node.host, node.port, node.nodeId);
+    const conn = this.connectionFor(node);
     await conn.ready();
     return conn;
   }
@@ -270,7 +270,7 @@ export class KafkaClient {
   async anyConnection(): Promise<BrokerConnection> {
     let lastError: unknown;
     for (const address of this.metadataCandidates()) {
-      const conn = this.connectionFor(address.host, address.port, address.nodeId);
+      const conn = this.connectionFor(address);
       try {
         await conn.ready();
         return conn;
@@ -345,7 +345,8 @@ export class KafkaClient {
   }
 
   /** The connection (possibly not yet connected) to an address, created on first use. */
-  connectionFor(host: string, port: number, nodeId?: number): BrokerConnection {
+  connectionFor(address: { host: string; port: number; nodeId?: number }): BrokerConnection {
+    const { host, port, nodeId } = address;
     const key = `${host}:${port}`;
     let conn = this.connections.get(key);
     if (!conn || conn.isClosed) {

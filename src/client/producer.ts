@@ -382,7 +382,7 @@ export class Producer {
       this.refreshMetadata();
       return;
     }
-    const conn = this.client.connectionFor(node.host, node.port, node.nodeId);
+    const conn = this.client.connectionFor(node);
     if (!conn.isConnected || !conn.apiVersions) {
       if (!state.connecting) {
         state.connecting = true;

@@ -148,7 +148,10 @@ export class RecordAccumulator {
     private readonly onBatchDone: ((batch: ProducerBatch) => void) | null = null,
   ) {}
 
-  /** Appends a record; returns true when a batch became ready to send (full). */
+  /**
+   * Appends a record; returns true when a batch became ready to send (full). Positional arguments on
+   * purpose: this runs once per record, and an options object would be one more allocation each time.
+   */
   append(
     topic: string,
     partition: number,

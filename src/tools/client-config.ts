@@ -116,8 +116,3 @@ export function consumerOptionsFromProps(props: Readonly<Record<string, string>>
     maxPartitionFetchBytes: intProp(props, 'max.partition.fetch.bytes', 0),
   };
 }
-
-/** Drops undefined fields so that class defaults apply. */
-export function definedOnly<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}

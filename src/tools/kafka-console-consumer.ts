@@ -125,7 +125,7 @@ function readConfig(o: ParsedOptions, io: ToolIO): ConsoleConsumerConfig | numbe
   } else if (o.has('offset')) {
     throw new UsageError('The partition is required when offset is specified.');
   }
-  checkRequiredArgs(o, 'bootstrap-server');
+  checkRequiredArgs(o, ['bootstrap-server']);
   const fromFile = o.has('consumer.config') ? loadClientProperties(o.valueOf('consumer.config')!) : {};
   const extra = parseKeyValueArgs(o.valuesOf('consumer-property'));
   const groups = new Set<string>();
@@ -198,19 +198,21 @@ class ReceiveTimeoutError extends Error {
 export async function kafkaConsoleConsumerMain(
   args: string[],
   io: ToolIO,
-  output: (bytes: Buffer) => void = (b) => process.stdout.write(b),
+  options: { output?: (bytes: Buffer) => void } = {},
 ): Promise<number> {
+  const output = options.output ?? ((b: Buffer) => void process.stdout.write(b));
   const parser = buildParser();
   let config: ConsoleConsumerConfig | number;
   try {
-    const options = parseToolOptions(parser, args, io, {
+    const parsed = parseToolOptions(parser, args, {
+      io,
       help: 'This tool helps to read data from Kafka topics and outputs it to standard output.',
     });
-    if (options === null) return 0;
-    config = readConfig(options, io);
+    if (parsed === null) return 0;
+    config = readConfig(parsed, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      printUsage(io, parser, err.message);
+      printUsage(io, { parser, message: err.message });
       return 1;
     }
     throw err;
@@ -251,7 +253,7 @@ export async function kafkaConsoleConsumerMain(
   try {
     const assigned = await assignPartitions(client, consumer, config, io, () => stopped);
     if (!assigned && !stopped) {
-      io.err(logLine('ERROR', 'Error processing message, terminating consumer process: ', CONSOLE_CONSUMER_LOGGER));
+      io.err(logLine('ERROR', 'Error processing message, terminating consumer process: ', { logger: CONSOLE_CONSUMER_LOGGER }));
       io.err('org.apache.kafka.common.errors.TimeoutException\n');
       stopped = true;
     }
@@ -262,7 +264,7 @@ export async function kafkaConsoleConsumerMain(
         record = await receive(consumer, pending, config.timeoutMs, () => stopped);
       } catch (err) {
         if (stopped) break;
-        io.err(logLine('ERROR', 'Error processing message, terminating consumer process: ', CONSOLE_CONSUMER_LOGGER));
+        io.err(logLine('ERROR', 'Error processing message, terminating consumer process: ', { logger: CONSOLE_CONSUMER_LOGGER }));
         io.err(`${err instanceof ReceiveTimeoutError ? 'org.apache.kafka.common.errors.TimeoutException' : `${(err as Error).name}: ${(err as Error).message}`}\n`);
         break;
       }
@@ -272,7 +274,7 @@ export async function kafkaConsoleConsumerMain(
         output(formatter.format(record));
       } catch (err) {
         if (!config.skipMessageOnError) throw err;
-        io.err(logLine('ERROR', `Error processing message, skipping this message: ${(err as Error).message}`, CONSOLE_CONSUMER_LOGGER));
+        io.err(logLine('ERROR', `Error processing message, skipping this message: ${(err as Error).message}`, { logger: CONSOLE_CONSUMER_LOGGER }));
       }
     }
   } finally {
@@ -327,7 +329,7 @@ async function assignPartitions(
         logLine(
           'WARN',
           `${prefix} Connection to node -1 (${config.bootstrapServer}) could not be established. Node may not be available. (${(err as Error).message})`,
-          'org.apache.kafka.clients.NetworkClient',
+          { logger: 'org.apache.kafka.clients.NetworkClient' },
         ),
       );
     }
@@ -368,7 +370,7 @@ async function findPartitions(
         logLine(
           'WARN',
           `${prefix} Error while fetching metadata with correlation id ${attempt + 2} : {${config.topic}=${errorName(meta.errorCode)}}`,
-          'org.apache.kafka.clients.NetworkClient',
+          { logger: 'org.apache.kafka.clients.NetworkClient' },
         ),
       );
     }

@@ -178,29 +178,31 @@ function readerProps(o: ParsedOptions): Record<string, string> {
 export async function kafkaConsoleProducerMain(
   args: string[],
   io: ToolIO,
-  input: NodeJS.ReadableStream = process.stdin,
+  options: { input?: NodeJS.ReadableStream } = {},
 ): Promise<number> {
+  const input = options.input ?? process.stdin;
   const parser = buildParser();
-  let options: ParsedOptions | null;
+  let parsed: ParsedOptions | null;
   try {
-    options = parseToolOptions(parser, args, io, {
+    parsed = parseToolOptions(parser, args, {
+      io,
       help: 'This tool helps to read data from standard input and publish it to Kafka.',
     });
-    if (options === null) return 0;
+    if (parsed === null) return 0;
     // jopt-simple's requiredUnless("broker-list") is checked while parsing.
-    if (!options.has('bootstrap-server') && !options.has('broker-list')) {
+    if (!parsed.has('bootstrap-server') && !parsed.has('broker-list')) {
       throw new UsageError('Missing required option(s) [bootstrap-server]');
     }
-    checkRequiredArgs(options, 'topic');
-    validateBootstrapServer(options.has('bootstrap-server') ? options.valueOf('bootstrap-server') : options.valueOf('broker-list'));
-    const readerClass = options.valueOf('line-reader')!;
+    checkRequiredArgs(parsed, ['topic']);
+    validateBootstrapServer(parsed.has('bootstrap-server') ? parsed.valueOf('bootstrap-server') : parsed.valueOf('broker-list'));
+    const readerClass = parsed.valueOf('line-reader')!;
     if (!LINE_READER_CLASSES.includes(readerClass)) {
       io.err(`java.lang.ClassNotFoundException: ${readerClass}\n`);
       return 1;
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      printUsage(io, parser, err.message);
+      printUsage(io, { parser, message: err.message });
       return 1;
     }
     throw err;
@@ -210,8 +212,8 @@ export async function kafkaConsoleProducerMain(
   let client: KafkaClient | undefined;
   try {
     const reader = new LineMessageReader();
-    reader.configure(readerProps(options));
-    const props = producerProps(options);
+    reader.configure(readerProps(parsed));
+    const props = producerProps(parsed);
     const producerOptions = producerOptionsFromProps(props);
     client = new KafkaClient({
       bootstrapServers: props['bootstrap.servers']!,
@@ -220,7 +222,7 @@ export async function kafkaConsoleProducerMain(
       logger: toolClientLogger(io, 'org.apache.kafka.clients.NetworkClient'),
     });
     producer = new Producer(client, producerOptions);
-    const sync = options.has('sync');
+    const sync = parsed.has('sync');
     const interactive = Boolean((input as NodeJS.ReadStream).isTTY) && Boolean(process.stdout.isTTY);
     const p = producer;
     const stopOnSignal = installSignalHandlers(async () => {
@@ -273,7 +275,7 @@ function errorLoggingCallbackLine(record: ProducerRecord, err: Error): string {
     logLine(
       'ERROR',
       `Error when sending message to topic ${record.topic} with key: ${size(record.key)}, value: ${size(record.value)} with error:`,
-      'org.apache.kafka.clients.producer.internals.ErrorLoggingCallback',
+      { logger: 'org.apache.kafka.clients.producer.internals.ErrorLoggingCallback' },
     ) + `${javaExceptionText(err)}\n`
   );
 }

@@ -10,7 +10,12 @@ import { brokerIdOf, brokerMainIndex, listProcesses } from './process-finder';
 import { runTool, type ToolIO } from './tool-support';
 
 /** Runs kafka-server-stop with `args`; resolves with the exit code. */
-export async function kafkaServerStopMain(args: string[], io: ToolIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function kafkaServerStopMain(
+  args: string[],
+  io: ToolIO,
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<number> {
+  const env = options.env ?? process.env;
   const signal = (env.SIGNAL ?? 'TERM').toUpperCase().replace(/^SIG/, '');
   const signame = `SIG${signal}` as NodeJS.Signals;
   if (!(signame in os.constants.signals)) {

@@ -134,30 +134,30 @@ function checkArgs(o: ParsedOptions): void {
   if (o.has('describe') && o.has('if-exists')) {
     if (!o.has('topic') && !o.has('topic-id')) throw new UsageError('--topic or --topic-id is required to describe a topic');
   }
-  if (!o.has('list') && !o.has('describe')) checkRequiredArgs(o, 'topic');
+  if (!o.has('list') && !o.has('describe')) checkRequiredArgs(o, ['topic']);
   if (o.has('create') && !o.has('replica-assignment') && o.has('zookeeper')) {
-    checkRequiredArgs(o, 'partitions', 'replication-factor');
+    checkRequiredArgs(o, ['partitions', 'replication-factor']);
   }
   if (o.has('alter') && o.has('bootstrap-server')) {
     if (o.has('config')) {
       throw new UsageError(`Option combination "[bootstrap-server, config]" can't be used with option "[alter]"${ALTER_CONFIGS_HINT}`);
     }
-    checkRequiredArgs(o, 'partitions');
+    checkRequiredArgs(o, ['partitions']);
   }
   const others = (keep: readonly string[]) => ACTIONS.filter((a) => !keep.includes(a));
-  checkInvalidArgs(o, 'config', others(['alter', 'create']));
-  checkInvalidArgs(o, 'delete-config', [...others(['alter']), 'bootstrap-server']);
-  checkInvalidArgs(o, 'partitions', others(['alter', 'create']));
-  checkInvalidArgs(o, 'replication-factor', others(['create']));
-  checkInvalidArgs(o, 'replica-assignment', others(['alter', 'create']));
-  if (o.has('create')) checkInvalidArgs(o, 'replica-assignment', ['partitions', 'replication-factor']);
+  checkInvalidArgs(o, { used: 'config', invalid: others(['alter', 'create']) });
+  checkInvalidArgs(o, { used: 'delete-config', invalid: [...others(['alter']), 'bootstrap-server'] });
+  checkInvalidArgs(o, { used: 'partitions', invalid: others(['alter', 'create']) });
+  checkInvalidArgs(o, { used: 'replication-factor', invalid: others(['create']) });
+  checkInvalidArgs(o, { used: 'replica-assignment', invalid: others(['alter', 'create']) });
+  if (o.has('create')) checkInvalidArgs(o, { used: 'replica-assignment', invalid: ['partitions', 'replication-factor'] });
   for (const report of REPORT_OPTIONS) {
-    checkInvalidArgs(o, report, [...others(['describe']), 'topics-with-overrides']);
+    checkInvalidArgs(o, { used: report, invalid: [...others(['describe']), 'topics-with-overrides'] });
   }
-  checkInvalidArgs(o, 'topics-with-overrides', [...others(['describe']), ...REPORT_OPTIONS]);
-  checkInvalidArgs(o, 'if-exists', others(['alter', 'delete', 'describe']));
-  checkInvalidArgs(o, 'if-not-exists', others(['create']));
-  checkInvalidArgs(o, 'exclude-internal', others(['list', 'describe']));
+  checkInvalidArgs(o, { used: 'topics-with-overrides', invalid: [...others(['describe']), ...REPORT_OPTIONS] });
+  checkInvalidArgs(o, { used: 'if-exists', invalid: others(['alter', 'delete', 'describe']) });
+  checkInvalidArgs(o, { used: 'if-not-exists', invalid: others(['create']) });
+  checkInvalidArgs(o, { used: 'exclude-internal', invalid: others(['list', 'describe']) });
 }
 
 /** The request the services execute, from the checked options (parsing --config and --replica-assignment). */
@@ -224,7 +224,7 @@ function messageOf(err: unknown, operation: string): string {
 function printException(io: ToolIO, err: unknown, operation: string): void {
   const message = messageOf(err, operation);
   io.out(`Error while executing topic command : ${message}\n`);
-  io.err(logLine('ERROR', `${javaClassOf(err)}: ${message}\n`, TOPIC_COMMAND_LOGGER));
+  io.err(logLine('ERROR', `${javaClassOf(err)}: ${message}\n`, { logger: TOPIC_COMMAND_LOGGER }));
 }
 
 /** Runs kafka-topics with `args`; resolves with the exit code. */
@@ -232,7 +232,8 @@ export async function kafkaTopicsMain(args: string[], io: ToolIO): Promise<numbe
   const parser = buildParser();
   let options: ParsedOptions | null;
   try {
-    options = parseToolOptions(parser, args, io, {
+    options = parseToolOptions(parser, args, {
+      io,
       help: 'This tool helps to create, delete, describe, or change a topic.',
       noArgs: 'Create, delete, describe, or change a topic.',
     });
@@ -240,7 +241,7 @@ export async function kafkaTopicsMain(args: string[], io: ToolIO): Promise<numbe
     checkArgs(options);
   } catch (err) {
     if (err instanceof UsageError) {
-      printUsage(io, parser, err.message);
+      printUsage(io, { parser, message: err.message });
       return 1;
     }
     if (err instanceof IllegalArgumentError || err instanceof OptionException) {
@@ -258,7 +259,11 @@ export async function kafkaTopicsMain(args: string[], io: ToolIO): Promise<numbe
     const request = toRequest(options, io);
     service = options.has('zookeeper')
       ? await ZooKeeperTopicService.connect(io, options.valueOf('zookeeper')!)
-      : new AdminTopicService(io, options.valueOf('bootstrap-server')!, commandConfig, toolClientLogger(io, 'org.apache.kafka.clients.NetworkClient'));
+      : new AdminTopicService(io, {
+          bootstrapServers: options.valueOf('bootstrap-server')!,
+          commandConfig,
+          logger: toolClientLogger(io, 'org.apache.kafka.clients.NetworkClient'),
+        });
     switch (action) {
       case 'create':
         if (hasCollisionChars(request.topic!)) {

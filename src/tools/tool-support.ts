@@ -50,34 +50,36 @@ export function addDefaultOptions(parser: OptionParser): void {
 export function parseToolOptions(
   parser: OptionParser,
   args: readonly string[],
-  io: ToolIO,
-  texts: { help: string; noArgs?: string },
+  options: { io: ToolIO; help: string; noArgs?: string },
 ): ParsedOptions | null {
+  const { io } = options;
+  const texts = options;
   if (args.length === 0) throw new UsageError(texts.noArgs ?? texts.help);
-  let options: ParsedOptions;
+  let parsed: ParsedOptions;
   try {
-    options = parser.parse(args);
+    parsed = parser.parse(args);
   } catch (err) {
     if (err instanceof OptionException) throw new UsageError(err.message);
     throw err;
   }
-  if (options.has('help')) throw new UsageError(texts.help);
-  if (options.has('version')) {
+  if (parsed.has('help')) throw new UsageError(texts.help);
+  if (parsed.has('version')) {
     io.out(`${KAFKA_VERSION}\n`);
     return null;
   }
-  return options;
+  return parsed;
 }
 
 /** Kafka's CommandLineUtils.checkRequiredArgs. */
-export function checkRequiredArgs(options: ParsedOptions, ...names: string[]): void {
+export function checkRequiredArgs(options: ParsedOptions, names: readonly string[]): void {
   for (const name of names) {
     if (!options.has(name)) throw new UsageError(`Missing required argument "[${name}]"`);
   }
 }
 
 /** Kafka's CommandLineUtils.checkInvalidArgs: `used` may not be combined with any of `invalid`. */
-export function checkInvalidArgs(options: ParsedOptions, used: string, invalid: readonly string[]): void {
+export function checkInvalidArgs(options: ParsedOptions, check: { used: string; invalid: readonly string[] }): void {
+  const { used, invalid } = check;
   if (!options.has(used)) return;
   for (const other of invalid) {
     if (options.has(other)) throw new UsageError(`Option "[${used}]" can't be used with option "[${other}]"`);
@@ -110,8 +112,8 @@ export function log4jTimestamp(date: Date = new Date()): string {
 }
 
 /** A log line as Kafka's tools print them on stderr (`[%d] %p %m (%c)%n`). */
-export function logLine(level: 'ERROR' | 'WARN' | 'INFO', message: string, loggerName: string): string {
-  return `[${log4jTimestamp()}] ${level} ${message} (${loggerName})\n`;
+export function logLine(level: 'ERROR' | 'WARN' | 'INFO', message: string, options: { logger: string }): string {
+  return `[${log4jTimestamp()}] ${level} ${message} (${options.logger})\n`;
 }
 
 /** A ClientLogger printing WARN and ERROR on the tool's stderr, as tools-log4j.properties does. */
@@ -119,9 +121,9 @@ export function toolClientLogger(io: ToolIO, loggerName: string): ClientLogger {
   return {
     debug: () => undefined,
     info: () => undefined,
-    warn: (message) => io.err(logLine('WARN', message, loggerName)),
+    warn: (message) => io.err(logLine('WARN', message, { logger: loggerName })),
     error: (message, cause) =>
-      io.err(logLine('ERROR', cause instanceof Error ? `${message} ${cause.message}` : message, loggerName)),
+      io.err(logLine('ERROR', cause instanceof Error ? `${message} ${cause.message}` : message, { logger: loggerName })),
   };
 }
 
@@ -155,7 +157,8 @@ export function kafkaExceptionClass(code: number, errorName?: string): string {
 }
 
 /** Prints the usage error the way printUsageAndExit does (message, then the option table). */
-export function printUsage(io: ToolIO, parser: OptionParser, message: string): void {
+export function printUsage(io: ToolIO, usage: { parser: OptionParser; message: string }): void {
+  const { parser, message } = usage;
   io.err(`${message}\n`);
   io.err(parser.formatHelp());
 }

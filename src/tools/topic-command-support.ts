@@ -44,7 +44,11 @@ export class IncludeList {
 }
 
 /** TopicCommand.doGetTopics: filters sorted topic names by the include list and the internal flag. */
-export function filterTopics(allTopics: readonly string[], include: string | undefined, excludeInternal: boolean): string[] {
+export function filterTopics(
+  allTopics: readonly string[],
+  options: { include: string | undefined; excludeInternal: boolean },
+): string[] {
+  const { include, excludeInternal } = options;
   const sorted = [...allTopics].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (include !== undefined) {
     const list = new IncludeList(include);
@@ -73,7 +77,11 @@ export class AdminCommandError extends Error {
  * TopicCommand.ensureTopicExists. Kafka 3.9 formats the Optional holding the name, so the message reads
  * `Topic 'Optional[name]' does not exist as expected`; kept as is, since scripts match on it.
  */
-export function ensureTopicExists(found: readonly string[], requested: string | undefined, requireExists: boolean): void {
+export function ensureTopicExists(
+  found: readonly string[],
+  options: { requested: string | undefined; requireExists: boolean },
+): void {
+  const { requested, requireExists } = options;
   if (requested !== undefined && requested !== '' && requireExists && found.length === 0) {
     throw new IllegalArgumentError(`Topic 'Optional[${requested}]' does not exist as expected`);
   }
@@ -232,10 +240,9 @@ export class DescribeOptions {
 /** Prints a topic and its partitions as --describe does (partitions sorted by index). */
 export function printTopicAndPartitions(
   io: ToolIO,
-  options: DescribeOptions,
-  topic: TopicDescriptionLine,
-  partitions: PartitionDescriptionLine[],
+  description: { options: DescribeOptions; topic: TopicDescriptionLine; partitions: PartitionDescriptionLine[] },
 ): void {
+  const { options, topic, partitions } = description;
   const sorted = [...partitions].sort((a, b) => a.partition - b.partition);
   if (options.shouldPrintTopic(topic.configs.length > 0)) io.out(formatTopicDescription(topic));
   if (options.describePartitions) {

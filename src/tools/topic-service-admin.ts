@@ -5,7 +5,7 @@
  */
 
 import { Admin, ConfigResourceType } from '../client/admin';
-import { KafkaClient } from '../client/kafka-client';
+import { KafkaClient, type ClientLogger } from '../client/kafka-client';
 import { ErrorCode } from '../protocol';
 import {
   DescribeOptions,
@@ -68,13 +68,12 @@ export class AdminTopicService implements TopicService {
 
   constructor(
     private readonly io: ToolIO,
-    bootstrapServers: string,
-    commandConfig: Record<string, string>,
-    logger: ConstructorParameters<typeof KafkaClient>[0]['logger'],
+    options: { bootstrapServers: string; commandConfig: Record<string, string>; logger?: ClientLogger },
   ) {
-    const settings = clientSettingsFrom(commandConfig);
+    const settings = clientSettingsFrom(options.commandConfig);
+    const logger = options.logger;
     this.client = new KafkaClient({
-      bootstrapServers,
+      bootstrapServers: options.bootstrapServers,
       clientId: settings.clientId ?? 'adminclient-1',
       logContext: `AdminClient clientId=${settings.clientId ?? 'adminclient-1'}`,
       requestTimeoutMs: settings.requestTimeoutMs,
@@ -112,7 +111,7 @@ export class AdminTopicService implements TopicService {
 
   async alterTopic(req: TopicCommandRequest): Promise<void> {
     const topics = await this.getTopics(req.topic, req.excludeInternal);
-    ensureTopicExists(topics, req.topic, !req.ifExists);
+    ensureTopicExists(topics, { requested: req.topic, requireExists: !req.ifExists });
     if (topics.length === 0) return;
     const described = req.replicaAssignment ? await this.admin.describeTopics(topics) : [];
     const requests = topics.map((name) => {
@@ -135,7 +134,7 @@ export class AdminTopicService implements TopicService {
       }
     } else {
       topics = await this.getTopics(req.topic, req.excludeInternal);
-      ensureTopicExists(topics, req.topic, !req.ifExists);
+      ensureTopicExists(topics, { requested: req.topic, requireExists: !req.ifExists });
     }
     if (topics.length === 0) return;
     const descriptions = await this.admin.describeTopics(topics);
@@ -150,10 +149,9 @@ export class AdminTopicService implements TopicService {
       const minIsrEntry = config.entries.find((e) => e.name === 'min.insync.replicas');
       const minIsr = minIsrEntry?.value ? Number(minIsrEntry.value) : undefined;
       const sorted = [...td.partitions].sort((a, b) => a.partition - b.partition);
-      printTopicAndPartitions(
-        this.io,
-        describe,
-        {
+      printTopicAndPartitions(this.io, {
+        options: describe,
+        topic: {
           topic: td.name,
           topicId: td.topicId,
           numPartitions: td.partitions.length,
@@ -161,7 +159,7 @@ export class AdminTopicService implements TopicService {
           configs: config.entries.filter((e) => !e.isDefault).map((e) => ({ name: e.name, value: e.value })),
           markedForDeletion: false,
         },
-        sorted.map((p) => ({
+        partitions: sorted.map((p) => ({
           topic: td.name,
           partition: p.partition,
           leader: p.leader >= 0 ? p.leader : null,
@@ -170,13 +168,13 @@ export class AdminTopicService implements TopicService {
           markedForDeletion: false,
           minIsr,
         })),
-      );
+      });
     }
   }
 
   async deleteTopic(req: TopicCommandRequest): Promise<void> {
     const topics = await this.getTopics(req.topic, req.excludeInternal);
-    ensureTopicExists(topics, req.topic, !req.ifExists);
+    ensureTopicExists(topics, { requested: req.topic, requireExists: !req.ifExists });
     if (topics.length === 0) return;
     const results = await this.admin.deleteTopics(topics);
     for (const r of results) if (r.error) throw r.error;
@@ -188,10 +186,6 @@ export class AdminTopicService implements TopicService {
 
   private async getTopics(include: string | undefined, excludeInternal: boolean): Promise<string[]> {
     const all = await this.admin.listTopics({ listInternal: !excludeInternal });
-    return filterTopics(
-      all.map((t) => t.name),
-      include,
-      excludeInternal,
-    );
+    return filterTopics(all.map((t) => t.name), { include, excludeInternal });
   }
 }

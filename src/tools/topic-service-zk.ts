@@ -72,7 +72,7 @@ export class ZooKeeperTopicService implements TopicService {
 
   async alterTopic(req: TopicCommandRequest): Promise<void> {
     const topics = await this.getTopics(req.topic, req.excludeInternal);
-    ensureTopicExists(topics, req.topic, !req.ifExists);
+    ensureTopicExists(topics, { requested: req.topic, requireExists: !req.ifExists });
     for (const topic of topics) {
       if (Object.keys(req.configs).length > 0 || req.deleteConfigs.length > 0) {
         this.io.out('WARNING: Altering topic configuration from this script has been deprecated and may be removed in future releases.\n');
@@ -109,7 +109,7 @@ export class ZooKeeperTopicService implements TopicService {
 
   async describeTopic(req: TopicCommandRequest): Promise<void> {
     const topics = await this.getTopics(req.topic, req.excludeInternal);
-    ensureTopicExists(topics, req.topic, !req.ifExists);
+    ensureTopicExists(topics, { requested: req.topic, requireExists: !req.ifExists });
     const live = new Set((await this.zk.getAllBrokersInCluster()).map((b) => b.id));
     const describe = new DescribeOptions(req.filters, live);
     for (const topic of topics) {
@@ -128,10 +128,9 @@ export class ZooKeeperTopicService implements TopicService {
         ]),
       );
       const minIsr = overrides['min.insync.replicas'] !== undefined ? Number(overrides['min.insync.replicas']) : undefined;
-      printTopicAndPartitions(
-        this.io,
-        describe,
-        {
+      printTopicAndPartitions(this.io, {
+        options: describe,
+        topic: {
           topic,
           topicId: assigned.topicId,
           numPartitions: assigned.assignment.size,
@@ -139,7 +138,7 @@ export class ZooKeeperTopicService implements TopicService {
           configs: Object.entries(overrides).map(([name, value]) => ({ name, value })),
           markedForDeletion,
         },
-        partitionIds.map((partition) => {
+        partitions: partitionIds.map((partition) => {
           const state = states.get(partition);
           return {
             topic,
@@ -151,13 +150,13 @@ export class ZooKeeperTopicService implements TopicService {
             minIsr,
           };
         }),
-      );
+      });
     }
   }
 
   async deleteTopic(req: TopicCommandRequest): Promise<void> {
     const topics = await this.getTopics(req.topic, req.excludeInternal);
-    ensureTopicExists(topics, req.topic, !req.ifExists);
+    ensureTopicExists(topics, { requested: req.topic, requireExists: !req.ifExists });
     for (const topic of topics) {
       if (isInternalTopic(topic)) {
         throw new AdminCommandError(
@@ -179,6 +178,6 @@ export class ZooKeeperTopicService implements TopicService {
   }
 
   private async getTopics(include: string | undefined, excludeInternal: boolean): Promise<string[]> {
-    return filterTopics(await this.zk.getAllTopicsInCluster(), include, excludeInternal);
+    return filterTopics(await this.zk.getAllTopicsInCluster(), { include, excludeInternal });
   }
 }

@@ -13,7 +13,12 @@ import { installDir, runTool, type ToolIO } from './tool-support';
 const USAGE = (script: string) => `USAGE: ${script} [-daemon] zookeeper.properties`;
 
 /** Runs zookeeper-server-start with `args`; resolves with the exit code. */
-export async function zookeeperServerStartMain(args: string[], io: ToolIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function zookeeperServerStartMain(
+  args: string[],
+  io: ToolIO,
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<number> {
+  const env = options.env ?? process.env;
   const script = env.KAFKA_SCRIPT_NAME ?? 'zookeeper-server-start.sh';
   const daemon = args[0] === '-daemon';
   const rest = daemon ? args.slice(1) : args;

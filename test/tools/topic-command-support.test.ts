@@ -20,20 +20,20 @@ import {
 
 test('the include list is a whole-name regular expression; commas are alternatives', () => {
   const all = ['__consumer_offsets', 'orders', 'orders-eu', 'payments', 'test.topic', 'testXtopic'];
-  assert.deepEqual(filterTopics(all, 'orders', false), ['orders']);
-  assert.deepEqual(filterTopics(all, 'orders.*', false), ['orders', 'orders-eu']);
-  assert.deepEqual(filterTopics(all, 'orders, payments', false), ['orders', 'payments']);
-  assert.deepEqual(filterTopics(all, 'test\\.topic', false), ['test.topic']);
-  assert.deepEqual(filterTopics(all, '"test.topic"', false), ['test.topic', 'testXtopic']);
-  assert.deepEqual(filterTopics(all, undefined, true), ['orders', 'orders-eu', 'payments', 'test.topic', 'testXtopic']);
-  assert.deepEqual(filterTopics(all, '__.*', true), []);
+  assert.deepEqual(filterTopics(all, { include: 'orders', excludeInternal: false }), ['orders']);
+  assert.deepEqual(filterTopics(all, { include: 'orders.*', excludeInternal: false }), ['orders', 'orders-eu']);
+  assert.deepEqual(filterTopics(all, { include: 'orders, payments', excludeInternal: false }), ['orders', 'payments']);
+  assert.deepEqual(filterTopics(all, { include: 'test\\.topic', excludeInternal: false }), ['test.topic']);
+  assert.deepEqual(filterTopics(all, { include: '"test.topic"', excludeInternal: false }), ['test.topic', 'testXtopic']);
+  assert.deepEqual(filterTopics(all, { include: undefined, excludeInternal: true }), ['orders', 'orders-eu', 'payments', 'test.topic', 'testXtopic']);
+  assert.deepEqual(filterTopics(all, { include: '__.*', excludeInternal: true }), []);
   assert.ok(new IncludeList('.*').isTopicAllowed('__consumer_offsets', false));
 });
 
 test('ensureTopicExists reproduces Kafka 3.9 message', () => {
-  assert.throws(() => ensureTopicExists([], 'missing', true), new IllegalArgumentError("Topic 'Optional[missing]' does not exist as expected"));
-  ensureTopicExists([], 'missing', false);
-  ensureTopicExists([], undefined, true);
+  assert.throws(() => ensureTopicExists([], { requested: 'missing', requireExists: true }), new IllegalArgumentError("Topic 'Optional[missing]' does not exist as expected"));
+  ensureTopicExists([], { requested: 'missing', requireExists: false });
+  ensureTopicExists([], { requested: undefined, requireExists: true });
 });
 
 test('--replica-assignment parsing and its errors', () => {
@@ -97,7 +97,10 @@ test('report filters select partitions as Kafka does', () => {
   const topic = { topic: 't', topicId: null, numPartitions: 4, replicationFactor: 2, configs: [], markedForDeletion: false };
   const run = (filters: Partial<DescribeFilters>) => {
     let out = '';
-    printTopicAndPartitions({ out: (t) => (out += t), err: () => undefined }, new DescribeOptions({ ...none, ...filters }, new Set([0, 1])), topic, partitions);
+    printTopicAndPartitions(
+      { out: (t) => (out += t), err: () => undefined },
+      { options: new DescribeOptions({ ...none, ...filters }, new Set([0, 1])), topic, partitions },
+    );
     if (out === '') return [];
     return out
       .trimEnd()
