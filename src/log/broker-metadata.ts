@@ -94,9 +94,9 @@ export async function readMetaProperties(logDir: string): Promise<MetaProperties
 }
 
 /** Writes `<logDir>/meta.properties` atomically, creating the dir if needed. */
-export async function writeMetaProperties(logDir: string, meta: MetaProperties, nowMs?: number): Promise<void> {
+export async function writeMetaProperties(logDir: string, meta: MetaProperties, opts: { nowMs?: number } = {}): Promise<void> {
   await mkdir(logDir, { recursive: true });
-  await writeFileAtomically(path.join(logDir, META_PROPERTIES_FILE), formatMetaProperties(meta, nowMs));
+  await writeFileAtomically(path.join(logDir, META_PROPERTIES_FILE), formatMetaProperties(meta, opts.nowMs));
 }
 
 /**

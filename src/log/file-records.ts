@@ -161,12 +161,16 @@ const DEFAULT_CHUNK_SIZE = 64 * 1024;
 export class BatchScanner {
   private chunk: Buffer = Buffer.alloc(0);
   private chunkStart = 0;
+  private readonly records: FileRecords;
+  private readonly limit: number;
+  private readonly chunkSize: number;
 
-  constructor(
-    private readonly records: FileRecords,
-    private readonly limit: number,
-    private readonly chunkSize: number = DEFAULT_CHUNK_SIZE,
-  ) {}
+  /** Scans `records` up to byte `opts.limit`, reading `opts.chunkSize` bytes at a time (default 64 KiB). */
+  constructor(records: FileRecords, opts: { limit: number; chunkSize?: number }) {
+    this.records = records;
+    this.limit = opts.limit;
+    this.chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  }
 
   /**
    * The batch at `position`: its header fields are always readable through the view; with

@@ -30,16 +30,19 @@ export function offsetFromFileName(fileName: string): number {
   return /^\d{20}$/.test(prefix) ? Number(prefix) : Number.NaN;
 }
 
-export function logFile(dir: string, baseOffset: number, suffix = ''): string {
-  return path.join(dir, filenamePrefixFromOffset(baseOffset) + LOG_FILE_SUFFIX + suffix);
+/** `<dir>/<20-digit base offset>.log` */
+export function logFile(dir: string, baseOffset: number): string {
+  return path.join(dir, filenamePrefixFromOffset(baseOffset) + LOG_FILE_SUFFIX);
 }
 
-export function offsetIndexFile(dir: string, baseOffset: number, suffix = ''): string {
-  return path.join(dir, filenamePrefixFromOffset(baseOffset) + INDEX_FILE_SUFFIX + suffix);
+/** `<dir>/<20-digit base offset>.index` */
+export function offsetIndexFile(dir: string, baseOffset: number): string {
+  return path.join(dir, filenamePrefixFromOffset(baseOffset) + INDEX_FILE_SUFFIX);
 }
 
-export function timeIndexFile(dir: string, baseOffset: number, suffix = ''): string {
-  return path.join(dir, filenamePrefixFromOffset(baseOffset) + TIME_INDEX_FILE_SUFFIX + suffix);
+/** `<dir>/<20-digit base offset>.timeindex` */
+export function timeIndexFile(dir: string, baseOffset: number): string {
+  return path.join(dir, filenamePrefixFromOffset(baseOffset) + TIME_INDEX_FILE_SUFFIX);
 }
 
 /** `topic-partition`, the name of a partition's directory and the key used for partitions everywhere. */

@@ -179,7 +179,11 @@ export class LogSegment {
    * Appends batches whose offsets are already assigned. `largestOffset` is their last offset,
    * `largestTimestamp` their max timestamp and `offsetOfMaxTimestamp` where it was seen.
    */
-  async append(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer, now: number): Promise<void> {
+  async append(
+    records: Buffer,
+    info: { largestOffset: number; largestTimestamp: number; offsetOfMaxTimestamp: number; now: number },
+  ): Promise<void> {
+    const { largestOffset, largestTimestamp, offsetOfMaxTimestamp, now } = info;
     if (records.length === 0) return;
     const physicalPosition = this.log.size;
     if (physicalPosition === 0) this.rollingBasedTimestamp = largestTimestamp;
@@ -207,7 +211,7 @@ export class LogSegment {
    */
   async translateOffset(offset: number, maxPosition: number = this.log.size): Promise<LogOffsetPosition | null> {
     const entry = await this.offsetIndex.lookup(offset);
-    const scanner = new BatchScanner(this.log, maxPosition);
+    const scanner = new BatchScanner(this.log, { limit: maxPosition });
     let position = entry.position;
     for (;;) {
       const found = await scanner.at(position, false);
@@ -254,7 +258,7 @@ export class LogSegment {
    * LogSegment.recover. Returns the number of bytes cut.
    */
   async recover(): Promise<{ truncatedBytes: number; reason?: string }> {
-    const scanner = new BatchScanner(this.log, this.log.size, 1024 * 1024);
+    const scanner = new BatchScanner(this.log, { limit: this.log.size, chunkSize: 1024 * 1024 });
     const offsetEntries: OffsetPosition[] = [];
     const timeEntries: TimestampOffset[] = [];
     let maxSoFar: TimestampOffset = { timestamp: -1, offset: this.baseOffset };
@@ -329,7 +333,7 @@ export class LogSegment {
 
   /** Header fields of the last batch, or undefined when the segment is empty. */
   async lastBatch(): Promise<{ nextOffset: number; partitionLeaderEpoch: number } | undefined> {
-    const scanner = new BatchScanner(this.log, this.log.size);
+    const scanner = new BatchScanner(this.log, { limit: this.log.size });
     let position = this.offsetIndex.lastEntry.position;
     let last: { nextOffset: number; partitionLeaderEpoch: number } | undefined;
     for (;;) {
@@ -358,7 +362,7 @@ export class LogSegment {
 
   private async firstBatchTimestamp(): Promise<number | undefined> {
     if (this.rollingBasedTimestamp === undefined && this.size > 0) {
-      const found = await new BatchScanner(this.log, this.size).at(0, false);
+      const found = await new BatchScanner(this.log, { limit: this.size }).at(0, false);
       if (found.status === 'ok') this.rollingBasedTimestamp = found.view.maxTimestamp;
     }
     return this.rollingBasedTimestamp;
@@ -388,7 +392,7 @@ export class LogSegment {
     batchMatches: (view: RecordBatchView) => boolean,
     recordMatches: (r: { timestamp: number; offset: number }) => boolean,
   ): Promise<TimestampAndOffset | null> {
-    const scanner = new BatchScanner(this.log, this.log.size);
+    const scanner = new BatchScanner(this.log, { limit: this.log.size });
     let position = from;
     for (;;) {
       const header = await scanner.at(position, false);
@@ -407,7 +411,7 @@ export class LogSegment {
 
   /** On roll: the final time index entry (the segment's max timestamp), indexes written out, file trimmed. */
   async onBecomeInactiveSegment(): Promise<void> {
-    if (this.maxTimestampSoFar >= 0) await this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, true);
+    if (this.maxTimestampSoFar >= 0) await this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, { skipFullCheck: true });
     await this.offsetIndex.persist();
     await this.timeIndex.persist();
     await this.log.trimToSize();
@@ -430,7 +434,7 @@ export class LogSegment {
     if (this.closed) return;
     this.closed = true;
     await this.waitIdle();
-    if (this.maxTimestampSoFar >= 0) await this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, true);
+    if (this.maxTimestampSoFar >= 0) await this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, { skipFullCheck: true });
     await this.log.trimToSize();
     await this.offsetIndex.close();
     await this.timeIndex.close();

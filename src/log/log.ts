@@ -17,7 +17,7 @@ import type { Logger } from '../common/logger';
 import { KafkaError, KafkaStorageError, OffsetOutOfRangeError, RecordBatchTooLargeError } from '../common/kafka-error';
 import { assignOffsets } from '../protocol/records/assign-offsets';
 import { validateRecords, type AppendOrigin, type ValidateRecordsOptions } from '../protocol/records/produce-validation';
-import { batches, CompressionType, compressionName, setMaxTimestamp } from '../protocol/records/record-batch';
+import { batches, CompressionType, compressionName, RecordBatchView } from '../protocol/records/record-batch';
 import { recompressBatch, targetCompression } from '../protocol/records/recompress';
 import { TimestampType, type LogConfig } from './log-config';
 import { toAppendError, UnexpectedAppendOffsetError } from './log-errors';
@@ -228,7 +228,7 @@ export class Log extends EventEmitter {
       });
       if (!logAppendTimeTopic && valid.compression === CompressionType.none) {
         // As Kafka's LogValidator: the batch header carries the max timestamp found in its records.
-        setMaxTimestamp(records, 0, false, valid.maxTimestamp);
+        new RecordBatchView(records, 0).setMaxTimestamp(valid.maxTimestamp, { logAppendTime: false });
       }
       const maxTimestamp = logAppendTimeTopic ? now : valid.maxTimestamp;
       const offsetOfMaxTimestamp = logAppendTimeTopic ? lastOffset : firstOffset + Math.max(0, valid.offsetOfMaxTimestamp);
@@ -317,7 +317,12 @@ export class Log extends EventEmitter {
       messagesSize: records.length,
     });
     if (shouldRoll) segment = await this.rollLocked(a.firstOffset);
-    await segment.append(a.lastOffset, a.maxTimestamp, a.offsetOfMaxTimestamp, records, a.now);
+    await segment.append(records, {
+      largestOffset: a.lastOffset,
+      largestTimestamp: a.maxTimestamp,
+      offsetOfMaxTimestamp: a.offsetOfMaxTimestamp,
+      now: a.now,
+    });
     this.leo = a.lastOffset + 1;
   }
 

@@ -77,8 +77,8 @@ export class TimeIndex extends IndexFile {
    * Appends (timestamp, offset) if the timestamp is larger than the last entry's. The offset may not
    * go backwards. A full index refuses the entry unless `skipFullCheck` (the final entry on roll).
    */
-  async maybeAppend(timestamp: number, offset: number, skipFullCheck = false): Promise<void> {
-    if (!skipFullCheck && this.isFull()) {
+  async maybeAppend(timestamp: number, offset: number, opts: { skipFullCheck?: boolean } = {}): Promise<void> {
+    if (!opts.skipFullCheck && this.isFull()) {
       throw new InvalidIndexOffsetError(`Attempt to append to a full time index (size = ${this.entries}).`);
     }
     if (this.entries > 0 && offset < this.last.offset) {

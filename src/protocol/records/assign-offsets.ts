@@ -4,7 +4,7 @@
  * LogAppendTime topics the timestamp type bit and maxTimestamp, which are inside it (one CRC pass).
  * The batches must have been validated first.
  */
-import { BatchField, RECORD_BATCH_OVERHEAD, batchSizeAt, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch } from './record-batch';
+import { BatchField, RECORD_BATCH_OVERHEAD, RecordBatchView, batchSizeAt } from './record-batch';
 
 /** Options of `assignOffsets`. */
 export interface AssignOffsetsOptions {
@@ -24,9 +24,10 @@ export function assignOffsets(buf: Buffer, firstOffset: number, opts: AssignOffs
   for (;;) {
     const size = batchSizeAt(buf, position);
     if (size < RECORD_BATCH_OVERHEAD || position + size > buf.length) break;
-    setBaseOffset(buf, position, offset);
-    setPartitionLeaderEpoch(buf, position, opts.partitionLeaderEpoch);
-    if (opts.logAppendTime !== undefined) setLogAppendTime(buf, position, opts.logAppendTime);
+    const batch = new RecordBatchView(buf, position);
+    batch.setBaseOffset(offset);
+    batch.setPartitionLeaderEpoch(opts.partitionLeaderEpoch);
+    if (opts.logAppendTime !== undefined) batch.setLogAppendTime(opts.logAppendTime);
     offset += buf.readInt32BE(position + BatchField.lastOffsetDelta) + 1;
     position += size;
   }

@@ -28,8 +28,8 @@ import {
   readInt64,
 } from './record-batch';
 import { crc32c } from './crc32c';
-import { InvalidRecordFormatError, readRecordSummary, type RecordSummary } from './record';
-import { type Cursor, VarintError } from './varint';
+import { InvalidRecordFormatError, RecordWalker } from './record';
+import { VarintError } from './varint';
 
 /** The Kafka error codes validation can return (from the protocol's error table). */
 export const RecordsErrorCode = {
@@ -285,46 +285,42 @@ function validateLeaderBatch(
     }
     return undefined;
   }
-  return walkUncompressedRecords(buf, position, size, count, { baseTimestamp, batchIsLogAppendTime, offsetsSoFar }, ctx, result);
+  return walkUncompressedRecords(buf, { position, size, count, baseTimestamp, batchIsLogAppendTime, offsetsSoFar }, ctx, result);
 }
 
 /** Walks the records of an uncompressed batch: framing, offset deltas, keys and timestamps. */
 function walkUncompressedRecords(
   buf: Buffer,
-  position: number,
-  size: number,
-  count: number,
-  batch: { baseTimestamp: number; batchIsLogAppendTime: boolean; offsetsSoFar: number },
+  batch: { position: number; size: number; count: number; baseTimestamp: number; batchIsLogAppendTime: boolean; offsetsSoFar: number },
   ctx: Context,
   result: ValidRecords,
 ): InvalidRecords | undefined {
-  const end = position + size;
-  const cursor: Cursor = { pos: position + BatchField.records };
-  const summary: RecordSummary = { timestampDelta: 0, offsetDelta: 0, keyLength: 0 };
+  const count = batch.count;
+  const walker = new RecordWalker(buf, { start: batch.position + BatchField.records, end: batch.position + batch.size });
   let recordErrors: RecordError[] | undefined;
   let timestampFailed = false;
   let batchMax = NO_TIMESTAMP;
   let batchMaxIndex = -1;
   for (let i = 0; i < count; i++) {
     try {
-      if (cursor.pos >= end) {
+      if (!walker.hasRemaining()) {
         return fail(RecordsErrorCode.INVALID_RECORD, `Incorrect declared batch size, premature EOF reached${ctx.where}`);
       }
-      readRecordSummary(buf, cursor, end, summary);
+      walker.next();
     } catch (err) {
       if (err instanceof InvalidRecordFormatError || err instanceof VarintError) {
         return fail(RecordsErrorCode.INVALID_RECORD, `${err.message}${ctx.where}`);
       }
       throw err;
     }
-    if (summary.offsetDelta !== i) {
+    if (walker.offsetDelta !== i) {
       return fail(
         RecordsErrorCode.INVALID_RECORD,
-        `Record ${i} of the batch has offset delta ${summary.offsetDelta}; expected ${i}${ctx.where}`,
+        `Record ${i} of the batch has offset delta ${walker.offsetDelta}; expected ${i}${ctx.where}`,
       );
     }
-    const timestamp = batch.baseTimestamp + summary.timestampDelta;
-    if (ctx.compacted && summary.keyLength < 0) {
+    const timestamp = batch.baseTimestamp + walker.timestampDelta;
+    if (ctx.compacted && walker.keyLength < 0) {
       (recordErrors ??= []).push({ batchIndex: i, message: `Compacted topic cannot accept message without key${ctx.where}.` });
     } else {
       const message = timestampError(timestamp, batch.batchIsLogAppendTime, ctx);
@@ -338,7 +334,7 @@ function walkUncompressedRecords(
       batchMaxIndex = i;
     }
   }
-  if (cursor.pos !== end) {
+  if (walker.hasRemaining()) {
     return fail(RecordsErrorCode.INVALID_RECORD, `Incorrect declared batch size, records still remaining in file${ctx.where}`);
   }
   if (recordErrors !== undefined) {

@@ -61,12 +61,12 @@ export async function buildRecordBatch(records: RecordInput[], opts: BuildRecord
   let maxTimestamp = baseTimestamp;
   for (const t of timestamps) if (t > maxTimestamp) maxTimestamp = t;
 
-  const prepared: PreparedRecord[] = records.map((r, i) => prepareRecord(r, i, timestamps[i] - baseTimestamp));
+  const prepared: PreparedRecord[] = records.map((r, i) => prepareRecord(r, { offsetDelta: i, timestampDelta: timestamps[i] - baseTimestamp }));
   let recordsSize = 0;
   for (const p of prepared) recordsSize += p.size;
   let section: Buffer = Buffer.allocUnsafe(recordsSize);
-  let pos = 0;
-  for (const p of prepared) pos = encodeRecord(section, p, pos);
+  const out = { buf: section, pos: 0 };
+  for (const p of prepared) encodeRecord(out, p);
 
   const compression = opts.compression ?? 'none';
   const compressionId = CompressionType[compression];
@@ -117,10 +117,10 @@ export async function decodeRecords(batch: RecordBatchView | Buffer): Promise<De
   };
   try {
     if (view.compression === CompressionType.none) {
-      return readRecords(view.buffer, count, { ...context, start, end });
+      return readRecords(view.buffer, { ...context, count, start, end });
     }
     const section = await codecFor(view.compression).decompress(view.buffer.subarray(start, end));
-    return readRecords(section, count, context);
+    return readRecords(section, { ...context, count });
   } catch (err) {
     if (err instanceof InvalidRecordFormatError || err instanceof VarintError || err instanceof CompressionError) {
       throw new RecordDecodeError(`cannot decode batch at offset ${view.baseOffset}: ${err.message}`, { cause: err });

@@ -77,7 +77,11 @@ export function readInt64(buf: Buffer, offset: number): number {
   return buf.readInt32BE(offset) * TWO_POW_32 + buf.readUInt32BE(offset + 4);
 }
 
-/** Writes an int64 given as a number (exact up to 2^53). */
+/**
+ * Writes an int64 given as a number (exact up to 2^53). Takes (buffer, value, offset) like Node's own
+ * Buffer#writeInt32BE(value, offset) with the buffer first, which reads better than an options object
+ * for a byte primitive.
+ */
 export function writeInt64(buf: Buffer, value: number, offset: number): void {
   const hi = Math.floor(value / TWO_POW_32);
   buf.writeInt32BE(hi, offset);
@@ -192,6 +196,40 @@ export class RecordBatchView {
   isValid(): boolean {
     return this.sizeInBytes >= RECORD_BATCH_OVERHEAD && this.crc === this.computeCrc();
   }
+
+  /** Sets the base offset (outside the CRC: no recomputation). */
+  setBaseOffset(baseOffset: number): void {
+    writeInt64(this.buffer, baseOffset, this.position + BatchField.baseOffset);
+  }
+
+  /** Sets the partition leader epoch (outside the CRC). */
+  setPartitionLeaderEpoch(epoch: number): void {
+    this.buffer.writeInt32BE(epoch, this.position + BatchField.partitionLeaderEpoch);
+  }
+
+  /**
+   * Sets the timestamp type and maxTimestamp and recomputes the CRC, as Kafka's
+   * DefaultRecordBatch.setMaxTimestamp does; a no-op when both already have those values.
+   */
+  setMaxTimestamp(maxTimestamp: number, opts: { logAppendTime: boolean }): void {
+    const attributesAt = this.position + BatchField.attributes;
+    const attributes = this.buffer.readInt16BE(attributesAt);
+    const newAttributes = opts.logAppendTime
+      ? attributes | BatchAttribute.timestampTypeLogAppendTime
+      : attributes & ~BatchAttribute.timestampTypeLogAppendTime;
+    if (newAttributes === attributes && this.maxTimestamp === maxTimestamp) return;
+    this.buffer.writeInt16BE(newAttributes, attributesAt);
+    writeInt64(this.buffer, maxTimestamp, this.position + BatchField.maxTimestamp);
+    updateCrc(this.buffer, this.position);
+  }
+
+  /**
+   * Marks the batch LogAppendTime with `timestamp` as its maxTimestamp (consumers then see this
+   * timestamp on every record) and recomputes the CRC.
+   */
+  setLogAppendTime(timestamp: number): void {
+    this.setMaxTimestamp(timestamp, { logAppendTime: true });
+  }
 }
 
 /**
@@ -228,42 +266,8 @@ export function validBytes(buf: Buffer): number {
   }
 }
 
-/** Sets the base offset of the batch at `position` (outside the CRC: no recomputation). */
-export function setBaseOffset(buf: Buffer, position: number, baseOffset: number): void {
-  writeInt64(buf, baseOffset, position + BatchField.baseOffset);
-}
-
-/** Sets the partition leader epoch of the batch at `position` (outside the CRC). */
-export function setPartitionLeaderEpoch(buf: Buffer, position: number, epoch: number): void {
-  buf.writeInt32BE(epoch, position + BatchField.partitionLeaderEpoch);
-}
-
 /** Recomputes and stores the CRC of the complete batch at `position`. */
 export function updateCrc(buf: Buffer, position: number): void {
   const end = position + LOG_OVERHEAD + buf.readInt32BE(position + BatchField.batchLength);
   buf.writeUInt32BE(crc32c(buf.subarray(position + BatchField.attributes, end)), position + BatchField.crc);
-}
-
-/**
- * Sets the timestamp type and maxTimestamp of the batch at `position` and recomputes its CRC, as
- * Kafka's DefaultRecordBatch.setMaxTimestamp does; a no-op when both already have those values.
- */
-export function setMaxTimestamp(buf: Buffer, position: number, logAppendTime: boolean, maxTimestamp: number): void {
-  const attributesAt = position + BatchField.attributes;
-  const attributes = buf.readInt16BE(attributesAt);
-  const newAttributes = logAppendTime
-    ? attributes | BatchAttribute.timestampTypeLogAppendTime
-    : attributes & ~BatchAttribute.timestampTypeLogAppendTime;
-  if (newAttributes === attributes && readInt64(buf, position + BatchField.maxTimestamp) === maxTimestamp) return;
-  buf.writeInt16BE(newAttributes, attributesAt);
-  writeInt64(buf, maxTimestamp, position + BatchField.maxTimestamp);
-  updateCrc(buf, position);
-}
-
-/**
- * Marks the batch at `position` as LogAppendTime with `timestamp` as its maxTimestamp (consumers then
- * see this timestamp on every record) and recomputes the CRC.
- */
-export function setLogAppendTime(buf: Buffer, position: number, timestamp: number): void {
-  setMaxTimestamp(buf, position, true, timestamp);
 }

@@ -6,11 +6,11 @@
  *   keyLength varint (-1 = null)  key  valueLength varint (-1 = null)  value
  *   headerCount varint  [ headerKeyLength varint  headerKey (UTF-8)  headerValueLength varint  value ]
  *
- * Deltas are relative to the batch's baseTimestamp and baseOffset. `readRecordSummary` walks one record
- * without allocating (the produce-path check of uncompressed batches); `encodeRecord` and
- * `readRecords` are for building and reading batches outside the produce and fetch paths.
+ * Deltas are relative to the batch's baseTimestamp and baseOffset. `RecordWalker` walks records without
+ * allocating (the produce-path check of uncompressed batches); `encodeRecord` and `readRecords` are for
+ * building and reading batches outside the produce and fetch paths.
  */
-import { type Cursor, readVarint, readVarlong, sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from './varint';
+import { type Cursor, readVarint, readVarlong, sizeOfVarint, sizeOfVarlong, type WriteCursor, writeVarint, writeVarlong } from './varint';
 
 /** A record header as clients see it. */
 export interface RecordHeader {
@@ -41,48 +41,69 @@ export class InvalidRecordFormatError extends Error {
   override readonly name = 'InvalidRecordFormatError';
 }
 
-/** Per-record fields the produce-path walk needs; reused across records to avoid allocation. */
-export interface RecordSummary {
-  timestampDelta: number;
-  offsetDelta: number;
-  /** -1 for a null key. */
-  keyLength: number;
-}
-
 /**
- * Reads the record at `cursor.pos` (which must lie before `end`), checks that its fields add up to
- * its declared length, fills `out`, and leaves the cursor after the record.
+ * Walks the records of an uncompressed records section without allocating: each `next()` reads one
+ * record, checks that its fields add up to its declared length, and exposes the fields the produce
+ * path checks.
  */
-export function readRecordSummary(buf: Uint8Array, cursor: Cursor, end: number, out: RecordSummary): void {
-  const length = readVarint(buf, cursor, end);
-  const bodyStart = cursor.pos;
-  const bodyEnd = bodyStart + length;
-  if (length < 0 || bodyEnd > end) {
-    throw new InvalidRecordFormatError(`Invalid record size ${length} at position ${bodyStart}`);
+export class RecordWalker {
+  timestampDelta = 0;
+  offsetDelta = 0;
+  /** -1 for a null key. */
+  keyLength = 0;
+  private readonly buf: Uint8Array;
+  private readonly cursor: Cursor;
+  private readonly end: number;
+
+  constructor(buf: Uint8Array, range: { start: number; end: number }) {
+    this.buf = buf;
+    this.end = range.end;
+    this.cursor = { pos: range.start, end: range.end };
   }
-  cursor.pos += 1; // attributes
-  out.timestampDelta = readVarlong(buf, cursor, bodyEnd);
-  out.offsetDelta = readVarint(buf, cursor, bodyEnd);
-  out.keyLength = skipBytes(buf, cursor, bodyEnd, 'key');
-  skipBytes(buf, cursor, bodyEnd, 'value');
-  const headerCount = readVarint(buf, cursor, bodyEnd);
-  if (headerCount < 0) throw new InvalidRecordFormatError(`Found invalid number of record headers ${headerCount}`);
-  for (let i = 0; i < headerCount; i++) {
-    if (skipBytes(buf, cursor, bodyEnd, 'header key') < 0) {
-      throw new InvalidRecordFormatError('Invalid negative header key size');
+
+  /** Position of the next record. */
+  get position(): number {
+    return this.cursor.pos;
+  }
+
+  /** Whether bytes remain. */
+  hasRemaining(): boolean {
+    return this.cursor.pos < this.end;
+  }
+
+  /** Reads the next record; throws InvalidRecordFormatError or VarintError if it is malformed. */
+  next(): void {
+    const { buf, cursor } = this;
+    cursor.end = this.end;
+    const length = readVarint(buf, cursor);
+    const bodyStart = cursor.pos;
+    const bodyEnd = bodyStart + length;
+    if (length < 0 || bodyEnd > this.end) {
+      throw new InvalidRecordFormatError(`Invalid record size ${length} at position ${bodyStart}`);
     }
-    skipBytes(buf, cursor, bodyEnd, 'header value');
-  }
-  if (cursor.pos !== bodyEnd) {
-    throw new InvalidRecordFormatError(
-      `Invalid record size: expected to read ${length} bytes in record payload, but instead read ${cursor.pos - bodyStart}`,
-    );
+    cursor.end = bodyEnd;
+    cursor.pos += 1; // attributes
+    this.timestampDelta = readVarlong(buf, cursor);
+    this.offsetDelta = readVarint(buf, cursor);
+    this.keyLength = skipBytes(buf, cursor, 'key');
+    skipBytes(buf, cursor, 'value');
+    const headerCount = readVarint(buf, cursor);
+    if (headerCount < 0) throw new InvalidRecordFormatError(`Found invalid number of record headers ${headerCount}`);
+    for (let i = 0; i < headerCount; i++) {
+      if (skipBytes(buf, cursor, 'header key') < 0) throw new InvalidRecordFormatError('Invalid negative header key size');
+      skipBytes(buf, cursor, 'header value');
+    }
+    if (cursor.pos !== bodyEnd) {
+      throw new InvalidRecordFormatError(
+        `Invalid record size: expected to read ${length} bytes in record payload, but instead read ${cursor.pos - bodyStart}`,
+      );
+    }
   }
 }
 
-function skipBytes(buf: Uint8Array, cursor: Cursor, end: number, what: string): number {
-  const length = readVarint(buf, cursor, end);
-  if (length < -1 || cursor.pos + Math.max(length, 0) > end) {
+function skipBytes(buf: Uint8Array, cursor: Cursor, what: string): number {
+  const length = readVarint(buf, cursor);
+  if (length < -1 || cursor.pos + Math.max(length, 0) > cursor.end) {
     throw new InvalidRecordFormatError(`Invalid ${what} size ${length} at position ${cursor.pos}`);
   }
   if (length > 0) cursor.pos += length;
@@ -108,7 +129,8 @@ export interface PreparedRecord {
 }
 
 /** Computes the encoding sizes of a record at the given deltas. */
-export function prepareRecord(record: RecordInput, offsetDelta: number, timestampDelta: number): PreparedRecord {
+export function prepareRecord(record: RecordInput, deltas: { offsetDelta: number; timestampDelta: number }): PreparedRecord {
+  const { offsetDelta, timestampDelta } = deltas;
   const key = toBytes(record.key);
   const value = toBytes(record.value);
   const headers = (record.headers ?? []).map((h) => ({ key: Buffer.from(h.key, 'utf8'), value: h.value }));
@@ -123,27 +145,29 @@ export function prepareRecord(record: RecordInput, offsetDelta: number, timestam
   return { key, value, headers, timestampDelta, offsetDelta, bodySize, size: sizeOfVarint(bodySize) + bodySize };
 }
 
-/** Writes a prepared record at `offset`; returns the offset after it. */
-export function encodeRecord(buf: Buffer, record: PreparedRecord, offset: number): number {
-  let pos = writeVarint(buf, record.bodySize, offset);
-  buf[pos++] = 0; // attributes: unused in v2
-  pos = writeVarlong(buf, record.timestampDelta, pos);
-  pos = writeVarint(buf, record.offsetDelta, pos);
-  pos = writeBytes(buf, record.key, pos);
-  pos = writeBytes(buf, record.value, pos);
-  pos = writeVarint(buf, record.headers.length, pos);
+/** Writes a prepared record at `out.pos` and advances it. */
+export function encodeRecord(out: WriteCursor & { buf: Buffer }, record: PreparedRecord): void {
+  writeVarint(out, record.bodySize);
+  out.buf[out.pos++] = 0; // attributes: unused in v2
+  writeVarlong(out, record.timestampDelta);
+  writeVarint(out, record.offsetDelta);
+  writeBytes(out, record.key);
+  writeBytes(out, record.value);
+  writeVarint(out, record.headers.length);
   for (const h of record.headers) {
-    pos = writeBytes(buf, h.key, pos);
-    pos = writeBytes(buf, h.value, pos);
+    writeBytes(out, h.key);
+    writeBytes(out, h.value);
   }
-  return pos;
 }
 
-function writeBytes(buf: Buffer, bytes: Buffer | null, pos: number): number {
-  if (bytes === null) return writeVarint(buf, -1, pos);
-  pos = writeVarint(buf, bytes.length, pos);
-  bytes.copy(buf, pos);
-  return pos + bytes.length;
+function writeBytes(out: WriteCursor & { buf: Buffer }, bytes: Buffer | null): void {
+  if (bytes === null) {
+    writeVarint(out, -1);
+    return;
+  }
+  writeVarint(out, bytes.length);
+  bytes.copy(out.buf, out.pos);
+  out.pos += bytes.length;
 }
 
 /** The batch fields records are decoded against. */
@@ -155,33 +179,31 @@ export interface RecordContext {
 }
 
 /**
- * Decodes `count` records from `buf[start..end)`. Keys, values and header values are views into
- * `buf`. Throws InvalidRecordFormatError on framing errors or when bytes remain after `count` records.
+ * Decodes `opts.count` records from `buf[start..end)`. Keys, values and header values are views into
+ * `buf`. Throws InvalidRecordFormatError on framing errors or when bytes remain after the records.
  */
-export function readRecords(
-  buf: Buffer,
-  count: number,
-  opts: RecordContext & { start?: number; end?: number },
-): DecodedRecord[] {
+export function readRecords(buf: Buffer, opts: RecordContext & { count: number; start?: number; end?: number }): DecodedRecord[] {
   const end = opts.end ?? buf.length;
-  const cursor: Cursor = { pos: opts.start ?? 0 };
+  const cursor: Cursor = { pos: opts.start ?? 0, end };
   const records: DecodedRecord[] = [];
-  for (let i = 0; i < count; i++) {
-    const length = readVarint(buf, cursor, end);
+  for (let i = 0; i < opts.count; i++) {
+    cursor.end = end;
+    const length = readVarint(buf, cursor);
     const bodyEnd = cursor.pos + length;
     if (length < 0 || bodyEnd > end) throw new InvalidRecordFormatError(`Invalid record size ${length}`);
+    cursor.end = bodyEnd;
     cursor.pos += 1;
-    const timestampDelta = readVarlong(buf, cursor, bodyEnd);
-    const offsetDelta = readVarint(buf, cursor, bodyEnd);
-    const key = readBytes(buf, cursor, bodyEnd);
-    const value = readBytes(buf, cursor, bodyEnd);
-    const headerCount = readVarint(buf, cursor, bodyEnd);
+    const timestampDelta = readVarlong(buf, cursor);
+    const offsetDelta = readVarint(buf, cursor);
+    const key = readBytes(buf, cursor);
+    const value = readBytes(buf, cursor);
+    const headerCount = readVarint(buf, cursor);
     if (headerCount < 0) throw new InvalidRecordFormatError(`Found invalid number of record headers ${headerCount}`);
     const headers: RecordHeader[] = [];
     for (let h = 0; h < headerCount; h++) {
-      const hk = readBytes(buf, cursor, bodyEnd);
+      const hk = readBytes(buf, cursor);
       if (hk === null) throw new InvalidRecordFormatError('Invalid negative header key size');
-      headers.push({ key: hk.toString('utf8'), value: readBytes(buf, cursor, bodyEnd) });
+      headers.push({ key: hk.toString('utf8'), value: readBytes(buf, cursor) });
     }
     if (cursor.pos !== bodyEnd) {
       throw new InvalidRecordFormatError(`Invalid record size: expected to read ${length} bytes in record payload`);
@@ -200,13 +222,13 @@ export function readRecords(
   return records;
 }
 
-function readBytes(buf: Buffer, cursor: Cursor, end: number): Buffer | null {
-  const length = readVarint(buf, cursor, end);
+function readBytes(buf: Buffer, cursor: Cursor): Buffer | null {
+  const length = readVarint(buf, cursor);
   if (length < 0) {
     if (length === -1) return null;
     throw new InvalidRecordFormatError(`Invalid negative length ${length}`);
   }
-  if (cursor.pos + length > end) throw new InvalidRecordFormatError(`Length ${length} runs past the record`);
+  if (cursor.pos + length > cursor.end) throw new InvalidRecordFormatError(`Length ${length} runs past the record`);
   const bytes = buf.subarray(cursor.pos, cursor.pos + length);
   cursor.pos += length;
   return bytes;

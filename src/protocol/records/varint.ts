@@ -3,13 +3,20 @@
  * zig-zag encoded int32 and `varlong` a zig-zag encoded int64, both in protobuf's base-128 layout
  * (Kafka's ByteUtils.readVarint/readVarlong).
  *
- * Readers advance a caller-owned cursor instead of returning a `{ value, position }` pair so that
- * walking every record of a batch allocates nothing. int64 values are JavaScript numbers (exact up to
- * 2^53, which covers timestamp deltas and offsets in practice).
+ * Readers and writers advance a caller-owned cursor instead of returning a `{ value, position }` pair
+ * so that walking every record of a batch allocates nothing. int64 values are JavaScript numbers
+ * (exact up to 2^53, which covers timestamp deltas and offsets in practice).
  */
 
-/** A read position inside a buffer, advanced by the read functions. */
+/** A read position inside a buffer and the end it may not pass, advanced by the read functions. */
 export interface Cursor {
+  pos: number;
+  end: number;
+}
+
+/** A buffer being written and the next position to write at, advanced by the write functions. */
+export interface WriteCursor {
+  buf: Uint8Array;
   pos: number;
 }
 
@@ -20,8 +27,9 @@ export class VarintError extends Error {
 
 const TWO_POW_7 = 128;
 
-/** Reads a zig-zag varint (int32). Throws VarintError past `end` or after 5 bytes. */
-export function readVarint(buf: Uint8Array, cursor: Cursor, end: number = buf.length): number {
+/** Reads a zig-zag varint (int32). Throws VarintError past `cursor.end` or after 5 bytes. */
+export function readVarint(buf: Uint8Array, cursor: Cursor): number {
+  const end = cursor.end;
   let raw = 0;
   let shift = 0;
   let pos = cursor.pos;
@@ -37,8 +45,9 @@ export function readVarint(buf: Uint8Array, cursor: Cursor, end: number = buf.le
   return (raw >>> 1) ^ -(raw & 1);
 }
 
-/** Reads a zig-zag varlong (int64) as a number. Throws VarintError past `end` or after 10 bytes. */
-export function readVarlong(buf: Uint8Array, cursor: Cursor, end: number = buf.length): number {
+/** Reads a zig-zag varlong (int64) as a number. Throws VarintError past `cursor.end` or after 10 bytes. */
+export function readVarlong(buf: Uint8Array, cursor: Cursor): number {
+  const end = cursor.end;
   let pos = cursor.pos;
   // Fast path: values below 2^28 fit the int32 bit operations.
   let raw = 0;
@@ -84,26 +93,30 @@ export function sizeOfVarlong(value: number): number {
   return bytes;
 }
 
-/** Writes `value` (int32) as a zig-zag varint at `offset`; returns the offset after it. */
-export function writeVarint(buf: Uint8Array, value: number, offset: number): number {
+/** Writes `value` (int32) as a zig-zag varint at `out.pos` and advances it. */
+export function writeVarint(out: WriteCursor, value: number): void {
+  const buf = out.buf;
+  let pos = out.pos;
   let v = ((value << 1) ^ (value >> 31)) >>> 0;
   while (v >= TWO_POW_7) {
-    buf[offset++] = (v & 0x7f) | 0x80;
+    buf[pos++] = (v & 0x7f) | 0x80;
     v >>>= 7;
   }
-  buf[offset++] = v;
-  return offset;
+  buf[pos++] = v;
+  out.pos = pos;
 }
 
-/** Writes `value` (int64 as number) as a zig-zag varlong at `offset`; returns the offset after it. */
-export function writeVarlong(buf: Uint8Array, value: number, offset: number): number {
+/** Writes `value` (int64 as number) as a zig-zag varlong at `out.pos` and advances it. */
+export function writeVarlong(out: WriteCursor, value: number): void {
+  const buf = out.buf;
+  let pos = out.pos;
   let v = zigzag64(value);
   while (v >= TWO_POW_7) {
-    buf[offset++] = (v % TWO_POW_7) | 0x80;
+    buf[pos++] = (v % TWO_POW_7) | 0x80;
     v = Math.floor(v / TWO_POW_7);
   }
-  buf[offset++] = v;
-  return offset;
+  buf[pos++] = v;
+  out.pos = pos;
 }
 
 function zigzag64(value: number): number {

@@ -9,9 +9,6 @@ import {
   crc32cImplementation,
   decodeRecords,
   RecordBatchView,
-  setBaseOffset,
-  setLogAppendTime,
-  setPartitionLeaderEpoch,
   validBytes,
 } from '../../../src/protocol/records';
 
@@ -64,10 +61,10 @@ test('built batch exposes its header fields through a view', async () => {
 
 test('base offset and leader epoch are rewritten in place without touching the CRC', async () => {
   const buf = await buildRecordBatch([{ value: 'a', timestamp: 1 }]);
-  const crcBefore = new RecordBatchView(buf, 0).crc;
-  setBaseOffset(buf, 0, 2 ** 40 + 3);
-  setPartitionLeaderEpoch(buf, 0, 17);
   const view = new RecordBatchView(buf, 0);
+  const crcBefore = view.crc;
+  view.setBaseOffset(2 ** 40 + 3);
+  view.setPartitionLeaderEpoch(17);
   assert.equal(view.baseOffset, 2 ** 40 + 3);
   assert.equal(view.partitionLeaderEpoch, 17);
   assert.equal(view.crc, crcBefore);
@@ -79,9 +76,9 @@ test('setLogAppendTime sets the type bit and maxTimestamp and keeps the CRC vali
     { value: 'a', timestamp: 10 },
     { value: 'b', timestamp: 20 },
   ]);
-  const crcBefore = new RecordBatchView(buf, 0).crc;
-  setLogAppendTime(buf, 0, 99_999);
   const view = new RecordBatchView(buf, 0);
+  const crcBefore = view.crc;
+  view.setLogAppendTime(99_999);
   assert.equal(view.isLogAppendTime, true);
   assert.equal(view.attributes & BatchAttribute.timestampTypeLogAppendTime, BatchAttribute.timestampTypeLogAppendTime);
   assert.equal(view.maxTimestamp, 99_999);
