@@ -30,7 +30,7 @@ import {
 import { GroupState, parseGroupState } from './group-state';
 import { UNKNOWN_MEMBER_ID, joinGroupError, syncGroupError, type JoinGroupResult, type SyncGroupResult } from './member-metadata';
 import { GROUP_METADATA_TOPIC_NAME } from './offsets-topic';
-import { topicPartitionKey, type TopicPartition } from './offset-and-metadata';
+import { topicPartitionKey, type OffsetAndMetadata, type TopicPartition } from './offset-and-metadata';
 
 /** The group APIs, for group id validation. */
 export type GroupApi =
@@ -212,6 +212,22 @@ export class GroupCoordinator {
   }
 
   // --- offsets ------------------------------------------------------------------------------------
+
+  /**
+   * A commit as the coordinator stores it (Kafka's createOffsetAndMetadata): committed now unless the
+   * request carried a commit timestamp (OffsetCommit v1); an explicit expiry only when the request asked
+   * for a retention time (v2-4), else offsets.retention.minutes applies.
+   */
+  offsetAndMetadata(p: { committedOffset: number; leaderEpoch: number; metadata: string | null; commitTimestamp: number; retentionTimeMs: number }): OffsetAndMetadata {
+    const now = this.time.milliseconds();
+    return {
+      committedOffset: p.committedOffset,
+      leaderEpoch: p.leaderEpoch,
+      metadata: p.metadata ?? '',
+      commitTimestamp: p.commitTimestamp === -1 ? now : p.commitTimestamp,
+      expireTimestamp: p.retentionTimeMs === -1 ? null : now + p.retentionTimeMs,
+    };
+  }
 
   /** Commits offsets; resolves to each partition's error keyed by topicPartitionKey. */
   async handleCommitOffsets(p: CommitOffsetsParams): Promise<Map<string, number>> {
