@@ -129,7 +129,7 @@ export class OptionParser {
     lines.push(pad('------', OPTION_COLUMN) + SEPARATOR + pad('-----------', DESCRIPTION_COLUMN));
     for (const [option, description] of rows) {
       const left = wrap(option, OPTION_COLUMN);
-      const right = wrap(description, DESCRIPTION_COLUMN);
+      const right = wrap(description, DESCRIPTION_TEXT_WIDTH);
       const height = Math.max(left.length, right.length);
       for (let i = 0; i < height; i++) {
         lines.push(pad(left[i] ?? '', OPTION_COLUMN) + SEPARATOR + pad(right[i] ?? '', DESCRIPTION_COLUMN));
@@ -205,9 +205,12 @@ export class ParsedOptions {
   }
 }
 
-// BuiltinHelpFormatter(80, 2): two columns of (80 - 2) / 2 characters and a two-space separator.
+// BuiltinHelpFormatter(80, 2): two columns of (80 - 2) / 2 characters and a two-space separator. The
+// description column's text wraps one character short of its width, as jopt-simple's output shows
+// ("Log lifecycle events of the consumer" / "in addition to ...").
 const OPTION_COLUMN = 39;
 const DESCRIPTION_COLUMN = 39;
+const DESCRIPTION_TEXT_WIDTH = 38;
 const SEPARATOR = '  ';
 const CONTINUATION_INDENT = '  ';
 
@@ -241,7 +244,8 @@ export function wrap(text: string, width: number): string[] {
         flush();
       }
       line += rest + space;
-      lineHasWord = true;
+      // Leading spaces of a paragraph indent it; they are not a word to break after.
+      if (rest !== '') lineHasWord = true;
     }
     if (lineHasWord || p === 0 || paragraphs[p] === '') out.push(line.trimEnd());
   }

@@ -82,3 +82,20 @@ test('wrap breaks at spaces and after inner hyphens, indenting continuation line
   ]);
   assert.deepEqual(wrap('a\nb', 39), ['a', '  b']);
 });
+
+test('help lines match jopt-simple output captured from Kafka tools', () => {
+  const p = new OptionParser();
+  p.flag('enable-systest-events', 'Log lifecycle events of the consumer in addition to logging consumed messages. (This is specific for system tests.)');
+  p.withRequiredArg('consumer-property', 'A mechanism to pass user-defined properties in the form key=value to the consumer.', { describedAs: 'consumer_prop' });
+  const lines = p.formatHelp().split('\n');
+  // As printed by Kafka's kafka-console-consumer.sh (trailing padding to 80 columns included).
+  assert.deepEqual(lines.slice(2, 9), [
+    '--consumer-property <String:             A mechanism to pass user-defined       ',
+    '  consumer_prop>                           properties in the form key=value to  ',
+    '                                           the consumer.                        ',
+    '--enable-systest-events                  Log lifecycle events of the consumer   ',
+    '                                           in addition to logging consumed      ',
+    '                                           messages. (This is specific for      ',
+    '                                           system tests.)                       ',
+  ]);
+});
