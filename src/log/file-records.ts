@@ -17,6 +17,7 @@ import {
   RecordBatchView,
 } from '../protocol/records/record-batch';
 
+/** A segment's `.log` file; see the file comment. */
 export class FileRecords {
   private filePath: string;
   private handle: Promise<FileHandle> | undefined;

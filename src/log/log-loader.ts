@@ -150,7 +150,7 @@ export async function loadLog(opts: LoadLogOptions): Promise<LoadedLog> {
 /** Recovers the segments at or after the recovery point; cuts the log at the first invalid batch. */
 async function recoverUnflushed(segments: LogSegment[], opts: LoadLogOptions, rebuilt: Set<LogSegment>): Promise<void> {
   const { dir, logger } = opts;
-  const firstUnflushed = segments.findIndex((s, i) => i === segments.length - 1 || segments[i + 1].baseOffset > opts.recoveryPoint);
+  const firstUnflushed = segments.findIndex((_segment, i) => i === segments.length - 1 || segments[i + 1].baseOffset > opts.recoveryPoint);
   if (firstUnflushed < 0) return;
   const unflushed = segments.slice(firstUnflushed);
   logger.info(`Recovering ${unflushed.length} unflushed segment(s) of ${dir} from recovery point ${opts.recoveryPoint}`);

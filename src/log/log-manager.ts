@@ -58,6 +58,7 @@ export interface LogManagerOptions {
   recoveryConcurrency?: number;
 }
 
+/** Owns every partition log of the broker; see the file comment. */
 export class LogManager {
   private readonly logDirs: string[];
   private readonly defaultConfig: LogConfig;

@@ -66,6 +66,7 @@ export interface TimestampAndOffset {
   leaderEpoch: number;
 }
 
+/** One segment: `.log` + `.index` + `.timeindex`; see the file comment. */
 export class LogSegment {
   readonly baseOffset: number;
   readonly log: FileRecords;

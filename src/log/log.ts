@@ -44,6 +44,7 @@ export interface LogOptions {
   now: () => number;
 }
 
+/** A partition's log; see the file comment. Create with Log.load (or LogManager.getOrCreateLog). */
 export class Log extends EventEmitter {
   readonly topic: string;
   readonly partition: number;

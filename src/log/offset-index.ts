@@ -16,6 +16,7 @@ export interface OffsetPosition {
   position: number;
 }
 
+/** A segment's `.index` file; see the file comment. */
 export class OffsetIndex extends IndexFile {
   private last: OffsetPosition;
 

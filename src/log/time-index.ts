@@ -17,6 +17,7 @@ export interface TimestampOffset {
   offset: number;
 }
 
+/** A segment's `.timeindex` file; see the file comment. */
 export class TimeIndex extends IndexFile {
   private last: TimestampOffset;
 
