@@ -73,7 +73,7 @@ describe('offset commits and fetches', () => {
       const c = fx.coordinator;
       const result = await commit(c, 'simple', [['orders', 0, offset(42, { metadata: 'hello', leaderEpoch: 3 })], ['orders', 1, offset(7)]]);
       assert.deepEqual(Object.fromEntries(result), { 'orders-0': ErrorCode.NONE, 'orders-1': ErrorCode.NONE });
-      const fetched = c.handleFetchOffsets('simple', false, null);
+      const fetched = c.handleFetchOffsets('simple', { requireStable: false, partitions: null });
       assert.equal(fetched.error, ErrorCode.NONE);
       assert.deepEqual(
         fetched.offsets.map((o) => [o.topic, o.partition, o.committedOffset, o.leaderEpoch, o.metadata, o.error]).sort(),
@@ -82,9 +82,9 @@ describe('offset commits and fetches', () => {
           ['orders', 1, 7, -1, '', 0],
         ],
       );
-      const listed = c.handleFetchOffsets('simple', false, [{ topic: 'orders', partition: 1 }, { topic: 'other', partition: 0 }]);
+      const listed = c.handleFetchOffsets('simple', { requireStable: false, partitions: [{ topic: 'orders', partition: 1 }, { topic: 'other', partition: 0 }] });
       assert.deepEqual(listed.offsets.map((o) => o.committedOffset), [7, -1]);
-      assert.deepEqual(c.handleFetchOffsets('nobody', false, [{ topic: 'orders', partition: 0 }]).offsets.map((o) => o.committedOffset), [-1]);
+      assert.deepEqual(c.handleFetchOffsets('nobody', { requireStable: false, partitions: [{ topic: 'orders', partition: 0 }] }).offsets.map((o) => o.committedOffset), [-1]);
       assert.deepEqual(c.handleListGroups([], []).groups, [{ groupId: 'simple', protocolType: '', state: 'Empty' }]);
 
       // Written as Kafka writes them: offset keys v1, values v3 (one batch, the commit's records).
@@ -120,7 +120,7 @@ describe('offset commits and fetches', () => {
         generationId: 1,
       });
       assert.deepEqual(Object.fromEntries(large), { 'orders-0': ErrorCode.OFFSET_METADATA_TOO_LARGE, 'orders-1': ErrorCode.NONE });
-      assert.deepEqual(c.handleFetchOffsets('members', true, null).offsets.map((o) => [o.partition, o.committedOffset]).sort(), [[0, 5], [1, 9]]);
+      assert.deepEqual(c.handleFetchOffsets('members', { requireStable: true, partitions: null }).offsets.map((o) => [o.partition, o.committedOffset]).sort(), [[0, 5], [1, 9]]);
     } finally {
       await fx.close();
     }
@@ -132,11 +132,11 @@ describe('offset commits and fetches', () => {
       const c = fx.coordinator;
       await commit(c, 'g', [['t', 0, offset(1)]]);
       const pending = commit(c, 'g', [['t', 0, offset(2)]]);
-      const during = c.handleFetchOffsets('g', true, [{ topic: 't', partition: 0 }]).offsets[0]!;
+      const during = c.handleFetchOffsets('g', { requireStable: true, partitions: [{ topic: 't', partition: 0 }] }).offsets[0]!;
       assert.equal(during.error, ErrorCode.UNSTABLE_OFFSET_COMMIT);
-      assert.equal(c.handleFetchOffsets('g', false, [{ topic: 't', partition: 0 }]).offsets[0]!.committedOffset, 1);
+      assert.equal(c.handleFetchOffsets('g', { requireStable: false, partitions: [{ topic: 't', partition: 0 }] }).offsets[0]!.committedOffset, 1);
       await pending;
-      assert.equal(c.handleFetchOffsets('g', true, [{ topic: 't', partition: 0 }]).offsets[0]!.committedOffset, 2);
+      assert.equal(c.handleFetchOffsets('g', { requireStable: true, partitions: [{ topic: 't', partition: 0 }] }).offsets[0]!.committedOffset, 2);
     } finally {
       await fx.close();
     }
@@ -157,8 +157,8 @@ describe('persistence in __consumer_offsets', () => {
       assert.equal(described.summary.state, 'Stable');
       assert.equal(described.summary.members[0]!.memberId, m.memberId);
       assert.deepEqual(described.summary.members[0]!.assignment, assignmentOf('orders', [0, 1]));
-      assert.deepEqual(c.handleFetchOffsets('durable', false, null).offsets.map((o) => [o.partition, o.committedOffset]).sort(), [[0, 150], [1, 200]]);
-      assert.deepEqual(c.handleFetchOffsets('offsets-only', false, null).offsets.map((o) => o.committedOffset), [9]);
+      assert.deepEqual(c.handleFetchOffsets('durable', { requireStable: false, partitions: null }).offsets.map((o) => [o.partition, o.committedOffset]).sort(), [[0, 150], [1, 200]]);
+      assert.deepEqual(c.handleFetchOffsets('offsets-only', { requireStable: false, partitions: null }).offsets.map((o) => o.committedOffset), [9]);
       // The loaded member carries on in its generation.
       assert.equal(c.handleHeartbeat({ groupId: 'durable', memberId: m.memberId, groupInstanceId: null, generationId: 1 }), ErrorCode.NONE);
     } finally {
@@ -179,7 +179,7 @@ describe('persistence in __consumer_offsets', () => {
       c.handleLeaveGroup('doomed', [{ memberId: m.memberId, groupInstanceId: null, reason: null }]);
       assert.equal(c.handleDescribeGroup('doomed').summary.state, 'Empty');
       assert.deepEqual(Object.fromEntries(await c.handleDeleteGroups(['doomed'])), { doomed: ErrorCode.NONE });
-      assert.equal(c.handleFetchOffsets('doomed', false, [{ topic: 'orders', partition: 0 }]).offsets[0]!.committedOffset, -1);
+      assert.equal(c.handleFetchOffsets('doomed', { requireStable: false, partitions: [{ topic: 'orders', partition: 0 }] }).offsets[0]!.committedOffset, -1);
       const records = await offsetsTopicRecords(fx, 0);
       const tail = records.slice(-2);
       assert.deepEqual(tail.map((r) => [r.key.type, r.value]), [['offset', null], ['group', null]]);
@@ -201,7 +201,7 @@ describe('persistence in __consumer_offsets', () => {
       const result = await c.handleDeleteOffsets('active', [{ topic: 'orders', partition: 0 }, { topic: 'old-topic', partition: 0 }]);
       assert.equal(result.error, ErrorCode.NONE);
       assert.deepEqual(Object.fromEntries(result.partitions), { 'orders-0': ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC, 'old-topic-0': ErrorCode.NONE });
-      assert.deepEqual(c.handleFetchOffsets('active', false, null).offsets.map((o) => o.topic), ['orders']);
+      assert.deepEqual(c.handleFetchOffsets('active', { requireStable: false, partitions: null }).offsets.map((o) => o.topic), ['orders']);
 
       await commit(c, 'idle', [['orders', 0, offset(3)]]);
       const idle = await c.handleDeleteOffsets('idle', [{ topic: 'orders', partition: 0 }]);
@@ -227,7 +227,7 @@ describe('persistence in __consumer_offsets', () => {
       // and loses the one of a topic it no longer subscribes to.
       assert.equal(await c.groupManager.cleanupExpiredGroupMetadata(), 2);
       assert.equal(c.handleDescribeGroup('simple').summary.state, 'Dead');
-      assert.deepEqual(c.handleFetchOffsets('consumers', false, null).offsets.map((o) => o.topic), ['orders']);
+      assert.deepEqual(c.handleFetchOffsets('consumers', { requireStable: false, partitions: null }).offsets.map((o) => o.topic), ['orders']);
 
       c.handleLeaveGroup('consumers', [{ memberId: m.memberId, groupInstanceId: null, reason: null }]);
       time.advance(59_000);
@@ -250,7 +250,7 @@ describe('persistence in __consumer_offsets', () => {
       await commit(c, 'a', [['doomed-topic', 0, offset(1)], ['kept', 0, offset(2)]]);
       await commit(c, 'b', [['doomed-topic', 0, offset(3)]]);
       await c.handleDeletedPartitions([{ topic: 'doomed-topic', partition: 0 }]);
-      assert.deepEqual(c.handleFetchOffsets('a', false, null).offsets.map((o) => o.topic), ['kept']);
+      assert.deepEqual(c.handleFetchOffsets('a', { requireStable: false, partitions: null }).offsets.map((o) => o.topic), ['kept']);
       assert.equal(c.handleDescribeGroup('b').summary.state, 'Dead');
     } finally {
       await fx.close();
@@ -283,7 +283,7 @@ describe('leadership of __consumer_offsets partitions', () => {
       await c.onResignation(0, 1);
       assert.equal((await parked).error, ErrorCode.NOT_COORDINATOR);
       assert.equal(c.validateGroupStatus('g', 'OffsetFetch'), ErrorCode.NOT_COORDINATOR);
-      assert.equal(c.handleFetchOffsets('g', false, null).error, ErrorCode.NOT_COORDINATOR);
+      assert.equal(c.handleFetchOffsets('g', { requireStable: false, partitions: null }).error, ErrorCode.NOT_COORDINATOR);
 
       // An election with an older epoch than the resignation is ignored.
       await c.onElection(0, 0);
@@ -296,7 +296,7 @@ describe('leadership of __consumer_offsets partitions', () => {
       assert.equal(c.handleListGroups([], []).error, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS);
       await loading;
       assert.equal(c.validateGroupStatus('g', 'OffsetFetch'), null);
-      assert.equal(c.handleFetchOffsets('g', false, null).offsets[0]!.committedOffset, 11);
+      assert.equal(c.handleFetchOffsets('g', { requireStable: false, partitions: null }).offsets[0]!.committedOffset, 11);
 
       // A stale resignation (older epoch) does not unload.
       await c.onLeadershipChange([{ topic: GROUP_METADATA_TOPIC_NAME, partition: 0, leader: 5, leaderEpoch: 1, errorCode: ErrorCode.NONE }]);
@@ -307,7 +307,7 @@ describe('leadership of __consumer_offsets partitions', () => {
         { topic: 'other', partition: 0, leader: 0, leaderEpoch: 9, errorCode: ErrorCode.NONE },
         { topic: GROUP_METADATA_TOPIC_NAME, partition: 0, leader: 0, leaderEpoch: 4, errorCode: ErrorCode.NONE },
       ]);
-      assert.equal(c.handleFetchOffsets('g', false, null).offsets[0]!.committedOffset, 11);
+      assert.equal(c.handleFetchOffsets('g', { requireStable: false, partitions: null }).offsets[0]!.committedOffset, 11);
       await c.onStopReplica([{ topic: GROUP_METADATA_TOPIC_NAME, partition: 0, leaderEpoch: -2, deletePartition: true, errorCode: ErrorCode.NONE }]);
       assert.equal(c.validateGroupStatus('g', 'OffsetFetch'), ErrorCode.NOT_COORDINATOR);
     } finally {

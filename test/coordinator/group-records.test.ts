@@ -146,7 +146,7 @@ describe('group state machine', () => {
 
   test('GroupMetadata refuses illegal transitions and stamps the state time', () => {
     const time = new MockTime({ startMs: 1000 });
-    const group = new GroupMetadata('g', GroupState.Empty, time);
+    const group = new GroupMetadata('g', { initialState: GroupState.Empty, time });
     assert.throws(() => group.transitionTo(GroupState.Stable), GroupStateError);
     assert.throws(() => group.transitionTo(GroupState.CompletingRebalance), /should be in the PreparingRebalance states before moving to CompletingRebalance/);
     time.advance(500);

@@ -19,10 +19,10 @@ import type { GroupMetadata } from './group-metadata';
 export interface DelayedOperationCallbacks {
   tryCompleteJoin(group: GroupMetadata, forceComplete: () => boolean): boolean;
   onCompleteJoin(group: GroupMetadata): void;
-  tryCompletePendingSync(group: GroupMetadata, generationId: number, forceComplete: () => boolean): boolean;
+  tryCompletePendingSync(group: GroupMetadata, check: { generationId: number; forceComplete: () => boolean }): boolean;
   onExpirePendingSync(group: GroupMetadata, generationId: number): void;
-  tryCompleteHeartbeat(group: GroupMetadata, memberId: string, isPending: boolean, forceComplete: () => boolean): boolean;
-  onExpireHeartbeat(group: GroupMetadata, memberId: string, isPending: boolean): void;
+  tryCompleteHeartbeat(group: GroupMetadata, check: { memberId: string; isPending: boolean; forceComplete: () => boolean }): boolean;
+  onExpireHeartbeat(group: GroupMetadata, expired: { memberId: string; isPending: boolean }): void;
 }
 
 /** Purgatory key of a group's join phase. */
@@ -44,12 +44,14 @@ export function memberKey(groupId: string, memberId: string): string {
 export abstract class DelayedRebalance extends DelayedOperation {}
 
 export class DelayedJoin extends DelayedRebalance {
+  protected readonly group: GroupMetadata;
+
   constructor(
     protected readonly coordinator: DelayedOperationCallbacks,
-    protected readonly group: GroupMetadata,
-    rebalanceTimeoutMs: number,
+    options: { group: GroupMetadata; rebalanceTimeoutMs: number },
   ) {
-    super(rebalanceTimeoutMs);
+    super(options.rebalanceTimeoutMs);
+    this.group = options.group;
   }
 
   tryComplete(): boolean {
@@ -62,15 +64,29 @@ export class DelayedJoin extends DelayedRebalance {
 }
 
 export class InitialDelayedJoin extends DelayedJoin {
+  private readonly purgatory: DelayedOperationPurgatory<DelayedRebalance>;
+  private readonly configuredRebalanceDelayMs: number;
+  private readonly thisDelayMs: number;
+  private readonly remainingMs: number;
+
   constructor(
     coordinator: DelayedOperationCallbacks,
-    private readonly purgatory: DelayedOperationPurgatory<DelayedRebalance>,
-    group: GroupMetadata,
-    private readonly configuredRebalanceDelayMs: number,
-    private readonly thisDelayMs: number,
-    private readonly remainingMs: number,
+    options: {
+      purgatory: DelayedOperationPurgatory<DelayedRebalance>;
+      group: GroupMetadata;
+      /** group.initial.rebalance.delay.ms */
+      configuredRebalanceDelayMs: number;
+      /** This round's delay. */
+      delayMs: number;
+      /** What is left of the rebalance timeout after this round. */
+      remainingMs: number;
+    },
   ) {
-    super(coordinator, group, thisDelayMs);
+    super(coordinator, { group: options.group, rebalanceTimeoutMs: options.delayMs });
+    this.purgatory = options.purgatory;
+    this.configuredRebalanceDelayMs = options.configuredRebalanceDelayMs;
+    this.thisDelayMs = options.delayMs;
+    this.remainingMs = options.remainingMs;
   }
 
   override tryComplete(): boolean {
@@ -82,10 +98,14 @@ export class InitialDelayedJoin extends DelayedJoin {
       this.group.newMemberAdded = false;
       const delay = Math.min(this.configuredRebalanceDelayMs, this.remainingMs);
       const remaining = Math.max(this.remainingMs - this.thisDelayMs, 0);
-      this.purgatory.tryCompleteElseWatch(
-        new InitialDelayedJoin(this.coordinator, this.purgatory, this.group, this.configuredRebalanceDelayMs, delay, remaining),
-        [groupJoinKey(this.group.groupId)],
-      );
+      const next = new InitialDelayedJoin(this.coordinator, {
+        purgatory: this.purgatory,
+        group: this.group,
+        configuredRebalanceDelayMs: this.configuredRebalanceDelayMs,
+        delayMs: delay,
+        remainingMs: remaining,
+      });
+      this.purgatory.tryCompleteElseWatch(next, [groupJoinKey(this.group.groupId)]);
     } else {
       super.onComplete();
     }
@@ -93,17 +113,20 @@ export class InitialDelayedJoin extends DelayedJoin {
 }
 
 export class DelayedSync extends DelayedRebalance {
+  private readonly group: GroupMetadata;
+  private readonly generationId: number;
+
   constructor(
     private readonly coordinator: DelayedOperationCallbacks,
-    private readonly group: GroupMetadata,
-    private readonly generationId: number,
-    rebalanceTimeoutMs: number,
+    options: { group: GroupMetadata; generationId: number; rebalanceTimeoutMs: number },
   ) {
-    super(rebalanceTimeoutMs);
+    super(options.rebalanceTimeoutMs);
+    this.group = options.group;
+    this.generationId = options.generationId;
   }
 
   tryComplete(): boolean {
-    return this.coordinator.tryCompletePendingSync(this.group, this.generationId, () => this.forceComplete());
+    return this.coordinator.tryCompletePendingSync(this.group, { generationId: this.generationId, forceComplete: () => this.forceComplete() });
   }
 
   protected override onExpiration(): void {
@@ -114,22 +137,31 @@ export class DelayedSync extends DelayedRebalance {
 }
 
 export class DelayedHeartbeat extends DelayedOperation {
+  private readonly group: GroupMetadata;
+  private readonly memberId: string;
+  /** A KIP-394 pending member (member id handed out, second JoinGroup not received). */
+  private readonly isPending: boolean;
+
   constructor(
     private readonly coordinator: DelayedOperationCallbacks,
-    private readonly group: GroupMetadata,
-    private readonly memberId: string,
-    private readonly isPending: boolean,
-    timeoutMs: number,
+    options: { group: GroupMetadata; memberId: string; isPending: boolean; timeoutMs: number },
   ) {
-    super(timeoutMs);
+    super(options.timeoutMs);
+    this.group = options.group;
+    this.memberId = options.memberId;
+    this.isPending = options.isPending;
   }
 
   tryComplete(): boolean {
-    return this.coordinator.tryCompleteHeartbeat(this.group, this.memberId, this.isPending, () => this.forceComplete());
+    return this.coordinator.tryCompleteHeartbeat(this.group, {
+      memberId: this.memberId,
+      isPending: this.isPending,
+      forceComplete: () => this.forceComplete(),
+    });
   }
 
   protected override onExpiration(): void {
-    this.coordinator.onExpireHeartbeat(this.group, this.memberId, this.isPending);
+    this.coordinator.onExpireHeartbeat(this.group, { memberId: this.memberId, isPending: this.isPending });
   }
 
   protected onComplete(): void {}

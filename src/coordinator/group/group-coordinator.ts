@@ -195,7 +195,7 @@ export class GroupCoordinator {
     if (error !== null) return error;
     const group = this.groupManager.getGroup(p.groupId);
     if (!group) return ErrorCode.UNKNOWN_MEMBER_ID;
-    return this.membership.heartbeat(group, p.memberId, p.groupInstanceId, p.generationId);
+    return this.membership.heartbeat(group, p);
   }
 
   handleLeaveGroup(groupId: string, members: readonly LeavingMember[]): LeaveGroupResult {
@@ -239,18 +239,18 @@ export class GroupCoordinator {
       // Without a group, only commits from outside group management are accepted (they create it).
       if (p.generationId >= 0) return all(ErrorCode.ILLEGAL_GENERATION);
       this.logger.info(`Creating simple consumer group ${p.groupId} via manual offset commit.`);
-      group = this.groupManager.addGroup(new GroupMetadata(p.groupId, GroupState.Empty, this.time));
+      group = this.groupManager.addGroup(new GroupMetadata(p.groupId, { initialState: GroupState.Empty, time: this.time }));
     }
     const invalid = this.validateOffsetCommit(group, p);
     if (invalid !== null) return all(invalid);
     switch (group.currentState) {
       case GroupState.Empty:
-        return this.groupManager.storeOffsets(group, p.memberId, p.offsets);
+        return this.groupManager.storeOffsets(group, { consumerId: p.memberId, offsets: p.offsets });
       case GroupState.Stable:
       case GroupState.PreparingRebalance:
         // Commits stay allowed while preparing a rebalance: the heartbeat tells the member to rejoin.
         this.membership.completeAndScheduleNextHeartbeatExpiration(group, group.get(p.memberId));
-        return this.groupManager.storeOffsets(group, p.memberId, p.offsets);
+        return this.groupManager.storeOffsets(group, { consumerId: p.memberId, offsets: p.offsets });
       case GroupState.CompletingRebalance:
         // The member has its new generation from JoinGroup but not its assignment yet.
         return all(ErrorCode.REBALANCE_IN_PROGRESS);
@@ -264,7 +264,7 @@ export class GroupCoordinator {
     // Generation -1 (admin clients, manual assignment) may commit while the group is Empty.
     if (p.generationId < 0 && group.is(GroupState.Empty)) return null;
     if (p.generationId >= 0 || p.memberId !== UNKNOWN_MEMBER_ID || p.groupInstanceId !== null) {
-      const memberError = this.membership.validateCurrentMember(group, p.memberId, p.groupInstanceId, 'offset-commit');
+      const memberError = this.membership.validateCurrentMember(group, { memberId: p.memberId, groupInstanceId: p.groupInstanceId, operation: 'offset-commit' });
       if (memberError !== null) return memberError;
       return p.generationId !== group.generationId ? ErrorCode.ILLEGAL_GENERATION : null;
     }
@@ -276,10 +276,13 @@ export class GroupCoordinator {
    * Committed offsets of a group (of `partitions`, or all when null), whatever the group's state: the
    * group may use Kafka for offsets only.
    */
-  handleFetchOffsets(groupId: string, requireStable: boolean, partitions: readonly TopicPartition[] | null): { error: number; offsets: FetchedOffset[] } {
+  handleFetchOffsets(
+    groupId: string,
+    options: { requireStable: boolean; partitions: readonly TopicPartition[] | null },
+  ): { error: number; offsets: FetchedOffset[] } {
     const error = this.validateGroupStatus(groupId, 'OffsetFetch');
     if (error !== null) return { error, offsets: [] };
-    return { error: ErrorCode.NONE, offsets: this.groupManager.getOffsets(groupId, requireStable, partitions) };
+    return { error: ErrorCode.NONE, offsets: this.groupManager.getOffsets(groupId, options) };
   }
 
   // --- admin --------------------------------------------------------------------------------------
@@ -379,13 +382,13 @@ export class GroupCoordinator {
   /** This broker became the leader of `__consumer_offsets-<partition>`: load its groups. */
   onElection(partition: number, coordinatorEpoch: number): Promise<void> {
     this.logger.info(`Elected as the group coordinator for partition ${partition} in epoch ${coordinatorEpoch}`);
-    return this.groupManager.scheduleLoadGroupAndOffsets(partition, coordinatorEpoch, (g) => this.membership.onGroupLoaded(g));
+    return this.groupManager.scheduleLoadGroupAndOffsets(partition, { coordinatorEpoch, onGroupLoaded: (g) => this.membership.onGroupLoaded(g) });
   }
 
   /** This broker no longer leads `__consumer_offsets-<partition>`: unload its groups. */
   onResignation(partition: number, coordinatorEpoch: number | null): Promise<void> {
     this.logger.info(`Resigned as the group coordinator for partition ${partition} in epoch ${coordinatorEpoch ?? 'None'}`);
-    return this.groupManager.removeGroupsForPartition(partition, coordinatorEpoch, (g) => this.membership.onGroupUnloaded(g));
+    return this.groupManager.removeGroupsForPartition(partition, { coordinatorEpoch, onGroupUnloaded: (g) => this.membership.onGroupUnloaded(g) });
   }
 
   /**

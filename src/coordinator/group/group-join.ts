@@ -157,7 +157,7 @@ export class GroupJoinHandler {
           `new member id ${newMemberId} and request the member to rejoin with this id.`,
       );
       group.addPendingMember(newMemberId);
-      this.membership.addPendingMemberExpiration(group, newMemberId, p.sessionTimeoutMs);
+      this.membership.addPendingMemberExpiration(group, { memberId: newMemberId, timeoutMs: p.sessionTimeoutMs });
       respond(joinGroupError(newMemberId, ErrorCode.MEMBER_ID_REQUIRED));
     } else {
       this.logger.info(
@@ -191,7 +191,7 @@ export class GroupJoinHandler {
       this.addMemberAndRebalance(group, { ...p, groupInstanceId: null }, memberId, reason, respond);
       return;
     }
-    const error = this.membership.validateCurrentMember(group, memberId, p.groupInstanceId, 'join-group');
+    const error = this.membership.validateCurrentMember(group, { memberId, groupInstanceId: p.groupInstanceId, operation: 'join-group' });
     if (error !== null) {
       respond(joinGroupError(memberId, error));
       return;
@@ -235,23 +235,23 @@ export class GroupJoinHandler {
   }
 
   private addMemberAndRebalance(group: GroupMetadata, p: JoinGroupParams, memberId: string, reason: string, respond: JoinCallback): void {
-    const member = new MemberMetadata(
+    const member = new MemberMetadata({
       memberId,
-      p.groupInstanceId,
-      p.clientId,
-      p.clientHost,
-      p.rebalanceTimeoutMs,
-      p.sessionTimeoutMs,
-      p.protocolType,
-      p.protocols,
-    );
+      groupInstanceId: p.groupInstanceId,
+      clientId: p.clientId,
+      clientHost: p.clientHost,
+      rebalanceTimeoutMs: p.rebalanceTimeoutMs,
+      sessionTimeoutMs: p.sessionTimeoutMs,
+      protocolType: p.protocolType,
+      supportedProtocols: p.protocols,
+    });
     member.isNew = true;
     // A member arriving during the initial rebalance delay extends the delay.
     if (group.is(GroupState.PreparingRebalance) && group.generationId === 0) group.newMemberAdded = true;
     group.add(member, respond);
     // New members cannot heartbeat before their JoinGroup response, and a disconnected one would just
     // retry: its parked join expires after NEW_MEMBER_JOIN_TIMEOUT_MS instead of its session timeout.
-    this.membership.completeAndScheduleNextExpiration(group, member, NEW_MEMBER_JOIN_TIMEOUT_MS);
+    this.membership.completeAndScheduleNextExpiration(group, { member, timeoutMs: NEW_MEMBER_JOIN_TIMEOUT_MS });
     this.membership.maybePrepareRebalance(group, `Adding new member ${memberId} with group instance id ${p.groupInstanceId ?? 'None'}; client reason: ${reason}`);
   }
 
@@ -265,13 +265,13 @@ export class GroupJoinHandler {
     respond: JoinCallback,
   ): Promise<void> {
     const currentLeader = group.leaderOrNull;
-    const member = group.replaceStaticMember(groupInstanceId, oldMemberId, newMemberId);
+    const member = group.replaceStaticMember(groupInstanceId, { oldMemberId, newMemberId });
     // The old member id's heartbeat expires without effect; the new id gets its own.
     this.membership.completeAndScheduleNextHeartbeatExpiration(group, member);
     const oldProtocols = member.supportedProtocols;
     const oldRebalanceTimeoutMs = member.rebalanceTimeoutMs;
     const oldSessionTimeoutMs = member.sessionTimeoutMs;
-    group.updateMember(member, p.protocols, p.rebalanceTimeoutMs, p.sessionTimeoutMs, respond);
+    group.updateMember(member, { protocols: p.protocols, rebalanceTimeoutMs: p.rebalanceTimeoutMs, sessionTimeoutMs: p.sessionTimeoutMs, callback: respond });
     switch (group.currentState) {
       case GroupState.Stable: {
         // No rebalance unless the group protocol of the next generation would change: persist the new
@@ -296,8 +296,8 @@ export class GroupJoinHandler {
         if (error !== ErrorCode.NONE) {
           this.logger.warn(`Failed to persist metadata for group ${group.groupId}: error code ${error}`);
           // Revert: the old member id stays the static member's id.
-          group.updateMember(member, oldProtocols, oldRebalanceTimeoutMs, oldSessionTimeoutMs, null);
-          const oldMember = group.replaceStaticMember(groupInstanceId, newMemberId, oldMemberId);
+          group.updateMember(member, { protocols: oldProtocols, rebalanceTimeoutMs: oldRebalanceTimeoutMs, sessionTimeoutMs: oldSessionTimeoutMs, callback: null });
+          const oldMember = group.replaceStaticMember(groupInstanceId, { oldMemberId: newMemberId, newMemberId: oldMemberId });
           this.membership.completeAndScheduleNextHeartbeatExpiration(group, oldMember);
           respond({
             members: [],
@@ -353,7 +353,7 @@ export class GroupJoinHandler {
   }
 
   private updateMemberAndRebalance(group: GroupMetadata, member: MemberMetadata, p: JoinGroupParams, reason: string, respond: JoinCallback): void {
-    group.updateMember(member, p.protocols, p.rebalanceTimeoutMs, p.sessionTimeoutMs, respond);
+    group.updateMember(member, { protocols: p.protocols, rebalanceTimeoutMs: p.rebalanceTimeoutMs, sessionTimeoutMs: p.sessionTimeoutMs, callback: respond });
     this.membership.maybePrepareRebalance(group, reason);
   }
 }

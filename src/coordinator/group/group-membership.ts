@@ -99,7 +99,8 @@ export class GroupMembership implements DelayedOperationCallbacks {
     this.rebalancePurgatory.shutdown();
   }
 
-  validateCurrentMember(group: GroupMetadata, memberId: string, groupInstanceId: string | null, operation: string): number | null {
+  validateCurrentMember(group: GroupMetadata, request: { memberId: string; groupInstanceId: string | null; operation: string }): number | null {
+    const { memberId, groupInstanceId, operation } = request;
     if (groupInstanceId !== null) {
       const current = group.currentStaticMemberId(groupInstanceId);
       if (current === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
@@ -126,8 +127,14 @@ export class GroupMembership implements DelayedOperationCallbacks {
     this.removeSyncExpiration(group);
     const delay = this.opts.groupConfig.groupInitialRebalanceDelayMs;
     const delayedRebalance = group.is(GroupState.Empty)
-      ? new InitialDelayedJoin(this, this.rebalancePurgatory, group, delay, delay, Math.max(group.rebalanceTimeoutMs - delay, 0))
-      : new DelayedJoin(this, group, group.rebalanceTimeoutMs);
+      ? new InitialDelayedJoin(this, {
+          purgatory: this.rebalancePurgatory,
+          group,
+          configuredRebalanceDelayMs: delay,
+          delayMs: delay,
+          remainingMs: Math.max(group.rebalanceTimeoutMs - delay, 0),
+        })
+      : new DelayedJoin(this, { group, rebalanceTimeoutMs: group.rebalanceTimeoutMs });
     group.transitionTo(GroupState.PreparingRebalance);
     this.logger.info(
       `Preparing to rebalance group ${group.groupId} in state ${group.currentState} with old generation ${group.generationId} ` +
@@ -157,7 +164,7 @@ export class GroupMembership implements DelayedOperationCallbacks {
     if (!group.maybeElectNewJoinedLeader() && group.size > 0) {
       // No member rejoined (static members are kept): wait again until their sessions expire.
       this.logger.error(`Group ${group.groupId} could not complete rebalance because no members rejoined`);
-      this.rebalancePurgatory.tryCompleteElseWatch(new DelayedJoin(this, group, group.rebalanceTimeoutMs), [groupJoinKey(group.groupId)]);
+      this.rebalancePurgatory.tryCompleteElseWatch(new DelayedJoin(this, { group, rebalanceTimeoutMs: group.rebalanceTimeoutMs }), [groupJoinKey(group.groupId)]);
       return;
     }
     group.initNextGeneration();
@@ -191,16 +198,15 @@ export class GroupMembership implements DelayedOperationCallbacks {
       member.isNew = false;
       group.addPendingSyncMember(member.memberId);
     }
-    this.rebalancePurgatory.tryCompleteElseWatch(new DelayedSync(this, group, group.generationId, group.rebalanceTimeoutMs), [
-      groupSyncKey(group.groupId),
-    ]);
+    const sync = new DelayedSync(this, { group, generationId: group.generationId, rebalanceTimeoutMs: group.rebalanceTimeoutMs });
+    this.rebalancePurgatory.tryCompleteElseWatch(sync, [groupSyncKey(group.groupId)]);
   }
 
   // --- SyncGroup --------------------------------------------------------------------------------
 
   private validateSyncGroup(group: GroupMetadata, p: SyncGroupParams): number | null {
     if (group.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    const memberError = this.validateCurrentMember(group, p.memberId, p.groupInstanceId, 'sync-group');
+    const memberError = this.validateCurrentMember(group, { memberId: p.memberId, groupInstanceId: p.groupInstanceId, operation: 'sync-group' });
     if (memberError !== null) return memberError;
     if (p.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
     if (p.protocolType !== null && group.protocolType !== p.protocolType) return ErrorCode.INCONSISTENT_GROUP_PROTOCOL;
@@ -307,7 +313,8 @@ export class GroupMembership implements DelayedOperationCallbacks {
     this.rebalancePurgatory.checkAndComplete(groupSyncKey(group.groupId));
   }
 
-  tryCompletePendingSync(group: GroupMetadata, generationId: number, forceComplete: () => boolean): boolean {
+  tryCompletePendingSync(group: GroupMetadata, check: { generationId: number; forceComplete: () => boolean }): boolean {
+    const { generationId, forceComplete } = check;
     if (generationId !== group.generationId) return forceComplete();
     switch (group.currentState) {
       case GroupState.Dead:
@@ -347,9 +354,10 @@ export class GroupMembership implements DelayedOperationCallbacks {
   // --- Heartbeat --------------------------------------------------------------------------------
 
   /** Handles a Heartbeat for an existing group; returns the error code to answer. */
-  heartbeat(group: GroupMetadata, memberId: string, groupInstanceId: string | null, generationId: number): number {
+  heartbeat(group: GroupMetadata, request: { memberId: string; groupInstanceId: string | null; generationId: number }): number {
+    const { memberId, groupInstanceId, generationId } = request;
     if (group.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    const memberError = this.validateCurrentMember(group, memberId, groupInstanceId, 'heartbeat');
+    const memberError = this.validateCurrentMember(group, { memberId, groupInstanceId, operation: 'heartbeat' });
     if (memberError !== null) return memberError;
     if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
     switch (group.currentState) {
@@ -372,28 +380,33 @@ export class GroupMembership implements DelayedOperationCallbacks {
 
   /** Satisfies the member's current heartbeat expectation and schedules the next, a session timeout away. */
   completeAndScheduleNextHeartbeatExpiration(group: GroupMetadata, member: MemberMetadata): void {
-    this.completeAndScheduleNextExpiration(group, member, member.sessionTimeoutMs);
+    this.completeAndScheduleNextExpiration(group, { member, timeoutMs: member.sessionTimeoutMs });
   }
 
-  completeAndScheduleNextExpiration(group: GroupMetadata, member: MemberMetadata, timeoutMs: number): void {
+  /** Satisfies the member's current heartbeat expectation and expects the next within `timeoutMs`. */
+  completeAndScheduleNextExpiration(group: GroupMetadata, next: { member: MemberMetadata; timeoutMs: number }): void {
+    const { member, timeoutMs } = next;
     const key = memberKey(group.groupId, member.memberId);
     member.heartbeatSatisfied = true;
     this.heartbeatPurgatory.checkAndComplete(key);
     member.heartbeatSatisfied = false;
-    this.heartbeatPurgatory.tryCompleteElseWatch(new DelayedHeartbeat(this, group, member.memberId, false, timeoutMs), [key]);
+    this.heartbeatPurgatory.tryCompleteElseWatch(new DelayedHeartbeat(this, { group, memberId: member.memberId, isPending: false, timeoutMs }), [key]);
   }
 
-  addPendingMemberExpiration(group: GroupMetadata, pendingMemberId: string, timeoutMs: number): void {
-    this.heartbeatPurgatory.tryCompleteElseWatch(new DelayedHeartbeat(this, group, pendingMemberId, true, timeoutMs), [
-      memberKey(group.groupId, pendingMemberId),
-    ]);
+  /** Expires a KIP-394 pending member that does not send its second JoinGroup within `timeoutMs`. */
+  addPendingMemberExpiration(group: GroupMetadata, pending: { memberId: string; timeoutMs: number }): void {
+    this.heartbeatPurgatory.tryCompleteElseWatch(
+      new DelayedHeartbeat(this, { group, memberId: pending.memberId, isPending: true, timeoutMs: pending.timeoutMs }),
+      [memberKey(group.groupId, pending.memberId)],
+    );
   }
 
   private removeHeartbeatForLeavingMember(group: GroupMetadata, memberId: string): void {
     this.heartbeatPurgatory.checkAndComplete(memberKey(group.groupId, memberId));
   }
 
-  tryCompleteHeartbeat(group: GroupMetadata, memberId: string, isPending: boolean, forceComplete: () => boolean): boolean {
+  tryCompleteHeartbeat(group: GroupMetadata, check: { memberId: string; isPending: boolean; forceComplete: () => boolean }): boolean {
+    const { memberId, isPending, forceComplete } = check;
     if (group.is(GroupState.Dead)) return forceComplete();
     if (isPending) return group.has(memberId) ? forceComplete() : false;
     // A member that is gone needs no heartbeat.
@@ -401,7 +414,8 @@ export class GroupMembership implements DelayedOperationCallbacks {
     return false;
   }
 
-  onExpireHeartbeat(group: GroupMetadata, memberId: string, isPending: boolean): void {
+  onExpireHeartbeat(group: GroupMetadata, expired: { memberId: string; isPending: boolean }): void {
+    const { memberId, isPending } = expired;
     if (group.is(GroupState.Dead)) {
       this.logger.info(`Received notification of heartbeat expiration for member ${memberId} after group ${group.groupId} had already been unloaded or deleted.`);
     } else if (isPending) {
@@ -445,7 +459,7 @@ export class GroupMembership implements DelayedOperationCallbacks {
         this.logger.info(`Pending member with memberId=${l.memberId} has left group ${group.groupId} through explicit \`LeaveGroup\` request`);
         return result(ErrorCode.NONE);
       }
-      const error = this.validateCurrentMember(group, l.memberId, l.groupInstanceId, 'leave-group');
+      const error = this.validateCurrentMember(group, { memberId: l.memberId, groupInstanceId: l.groupInstanceId, operation: 'leave-group' });
       if (error !== null) return result(error);
       removeCurrentMember(l.memberId, l.reason);
       return result(ErrorCode.NONE);

@@ -199,7 +199,7 @@ export class GroupMetadataManager {
   getOrMaybeCreateGroup(groupId: string, createIfNotExist: boolean): GroupMetadata | undefined {
     const existing = this.cache.get(groupId);
     if (existing || !createIfNotExist) return existing;
-    return this.addGroup(new GroupMetadata(groupId, GroupState.Empty, this.opts.time));
+    return this.addGroup(new GroupMetadata(groupId, { initialState: GroupState.Empty, time: this.opts.time }));
   }
 
   /** Adds the group unless one with its id is cached; returns the cached one. */
@@ -263,7 +263,8 @@ export class GroupMetadataManager {
    * partition's error (keyed by topicPartitionKey). Metadata longer than offset.metadata.max.bytes is
    * refused per partition with OFFSET_METADATA_TOO_LARGE.
    */
-  async storeOffsets(group: GroupMetadata, consumerId: string, offsets: readonly OffsetCommitEntry[]): Promise<Map<string, number>> {
+  async storeOffsets(group: GroupMetadata, commit: { consumerId: string; offsets: readonly OffsetCommitEntry[] }): Promise<Map<string, number>> {
+    const { consumerId, offsets } = commit;
     const result = new Map<string, number>();
     const valid = new Map<string, OffsetCommitEntry>();
     for (const o of offsets) {
@@ -313,7 +314,8 @@ export class GroupMetadataManager {
    * The committed offsets of the group: of `partitions`, or of every partition it has offsets for when
    * null. Never returns a stale offset: a missing group or partition gives offset -1.
    */
-  getOffsets(groupId: string, requireStable: boolean, partitions: readonly TopicPartition[] | null): FetchedOffset[] {
+  getOffsets(groupId: string, options: { requireStable: boolean; partitions: readonly TopicPartition[] | null }): FetchedOffset[] {
+    const { requireStable, partitions } = options;
     const none = (tp: TopicPartition, error: number = ErrorCode.NONE): FetchedOffset => ({
       topic: tp.topic,
       partition: tp.partition,
@@ -339,7 +341,11 @@ export class GroupMetadataManager {
    * Loads the groups and offsets of `partition` (this broker became its leader at `coordinatorEpoch`),
    * then calls `onGroupLoaded` for each group. Resolves when done.
    */
-  scheduleLoadGroupAndOffsets(partition: number, coordinatorEpoch: number, onGroupLoaded: (g: GroupMetadata) => void): Promise<void> {
+  scheduleLoadGroupAndOffsets(
+    partition: number,
+    options: { coordinatorEpoch: number; onGroupLoaded: (g: GroupMetadata) => void },
+  ): Promise<void> {
+    const { coordinatorEpoch, onGroupLoaded } = options;
     this.logger.info(`Scheduling loading of offsets and group metadata from ${GROUP_METADATA_TOPIC_NAME}-${partition} for epoch ${coordinatorEpoch}`);
     const scheduledAt = this.opts.time.milliseconds();
     // Marked as loading at once, so requests answer COORDINATOR_LOAD_IN_PROGRESS (retried in place)
@@ -450,14 +456,14 @@ export class GroupMetadataManager {
       list.push({ ...tp, ...commit });
     }
     for (const [groupId, stored] of loadedGroups) {
-      const group = GroupMetadata.loadGroup(groupId, stored, this.opts.time);
+      const group = GroupMetadata.loadGroup(groupId, { stored, time: this.opts.time });
       this.loadGroup(group, offsetsByGroup.get(groupId) ?? []);
       onGroupLoaded(group);
     }
     // Groups that only store offsets (no members ever, or their metadata was compacted away).
     for (const [groupId, offsets] of offsetsByGroup) {
       if (loadedGroups.has(groupId)) continue;
-      const group = new GroupMetadata(groupId, GroupState.Empty, this.opts.time);
+      const group = new GroupMetadata(groupId, { initialState: GroupState.Empty, time: this.opts.time });
       this.loadGroup(group, offsets);
       onGroupLoaded(group);
     }
@@ -482,7 +488,11 @@ export class GroupMetadataManager {
   }
 
   /** Unloads the groups of `partition` (this broker no longer leads it), calling `onGroupUnloaded` for each. */
-  removeGroupsForPartition(partition: number, coordinatorEpoch: number | null, onGroupUnloaded: (g: GroupMetadata) => void): Promise<void> {
+  removeGroupsForPartition(
+    partition: number,
+    options: { coordinatorEpoch: number | null; onGroupUnloaded: (g: GroupMetadata) => void },
+  ): Promise<void> {
+    const { coordinatorEpoch, onGroupUnloaded } = options;
     this.logger.info(`Scheduling unloading of offsets and group metadata from ${GROUP_METADATA_TOPIC_NAME}-${partition}`);
     return this.queue.run(async () => this.removeGroupsAndOffsets(partition, coordinatorEpoch, onGroupUnloaded));
   }

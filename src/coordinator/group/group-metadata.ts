@@ -76,34 +76,37 @@ export class GroupMetadata {
   /** Set when a member joins during the initial rebalance delay, so the delay is extended. */
   newMemberAdded = false;
 
+  private readonly time: Time;
+
   constructor(
     readonly groupId: string,
-    initialState: GroupState,
-    private readonly time: Time,
+    options: { initialState: GroupState; time: Time },
   ) {
-    this.state = initialState;
-    this.currentStateTimestamp = time.milliseconds();
+    this.time = options.time;
+    this.state = options.initialState;
+    this.currentStateTimestamp = this.time.milliseconds();
   }
 
   /** Rebuilds a group from its stored record (Kafka's GroupMetadata.loadGroup). */
-  static loadGroup(groupId: string, stored: StoredGroup, time: Time): GroupMetadata {
-    const group = new GroupMetadata(groupId, stored.members.length === 0 ? GroupState.Empty : GroupState.Stable, time);
+  static loadGroup(groupId: string, options: { stored: StoredGroup; time: Time }): GroupMetadata {
+    const { stored, time } = options;
+    const group = new GroupMetadata(groupId, { initialState: stored.members.length === 0 ? GroupState.Empty : GroupState.Stable, time });
     group.generationId = stored.generationId;
     group.protocolType = stored.protocolType === '' ? null : stored.protocolType;
     group.protocolName = stored.protocolName;
     group.leaderId = stored.leaderId;
     group.currentStateTimestamp = stored.currentStateTimestamp;
     for (const m of stored.members) {
-      const member = new MemberMetadata(
-        m.memberId,
-        m.groupInstanceId,
-        m.clientId,
-        m.clientHost,
-        m.rebalanceTimeoutMs,
-        m.sessionTimeoutMs,
-        stored.protocolType,
-        [{ name: stored.protocolName ?? '', metadata: m.subscription }],
-      );
+      const member = new MemberMetadata({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+        sessionTimeoutMs: m.sessionTimeoutMs,
+        protocolType: stored.protocolType,
+        supportedProtocols: [{ name: stored.protocolName ?? '', metadata: m.subscription }],
+      });
       member.assignment = m.assignment;
       group.add(member, null);
     }
@@ -200,7 +203,8 @@ export class GroupMetadata {
    * A static member rejoined with an unknown member id: its old member id is replaced by `newMemberId`,
    * and a JoinGroup or SyncGroup still parked under the old id is fenced.
    */
-  replaceStaticMember(groupInstanceId: string, oldMemberId: string, newMemberId: string): MemberMetadata {
+  replaceStaticMember(groupInstanceId: string, ids: { oldMemberId: string; newMemberId: string }): MemberMetadata {
+    const { oldMemberId, newMemberId } = ids;
     const member = this.members.get(oldMemberId);
     if (!member) throw new GroupStateError(`Cannot replace non-existing member id ${oldMemberId}`);
     this.members.delete(oldMemberId);
@@ -338,11 +342,14 @@ export class GroupMetadata {
   /** Replaces a member's protocols and timeouts and parks (or clears) its JoinGroup callback. */
   updateMember(
     member: MemberMetadata,
-    protocols: GroupProtocol[],
-    rebalanceTimeoutMs: number,
-    sessionTimeoutMs: number,
-    callback: ((r: JoinGroupResult) => void) | null,
+    update: {
+      protocols: GroupProtocol[];
+      rebalanceTimeoutMs: number;
+      sessionTimeoutMs: number;
+      callback: ((r: JoinGroupResult) => void) | null;
+    },
   ): void {
+    const { protocols, rebalanceTimeoutMs, sessionTimeoutMs, callback } = update;
     this.decSupportedProtocols(member);
     for (const p of protocols) this.supportedProtocols.set(p.name, (this.supportedProtocols.get(p.name) ?? 0) + 1);
     member.supportedProtocols = protocols;

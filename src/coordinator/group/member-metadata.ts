@@ -84,16 +84,34 @@ export class MemberMetadata {
   heartbeatSatisfied = false;
   assignment: Buffer = EMPTY;
 
-  constructor(
-    public memberId: string,
-    readonly groupInstanceId: string | null,
-    readonly clientId: string,
-    readonly clientHost: string,
-    public rebalanceTimeoutMs: number,
-    public sessionTimeoutMs: number,
-    readonly protocolType: string,
-    public supportedProtocols: GroupProtocol[],
-  ) {}
+  memberId: string;
+  readonly groupInstanceId: string | null;
+  readonly clientId: string;
+  readonly clientHost: string;
+  rebalanceTimeoutMs: number;
+  sessionTimeoutMs: number;
+  readonly protocolType: string;
+  supportedProtocols: GroupProtocol[];
+
+  constructor(init: {
+    memberId: string;
+    groupInstanceId: string | null;
+    clientId: string;
+    clientHost: string;
+    rebalanceTimeoutMs: number;
+    sessionTimeoutMs: number;
+    protocolType: string;
+    supportedProtocols: GroupProtocol[];
+  }) {
+    this.memberId = init.memberId;
+    this.groupInstanceId = init.groupInstanceId;
+    this.clientId = init.clientId;
+    this.clientHost = init.clientHost;
+    this.rebalanceTimeoutMs = init.rebalanceTimeoutMs;
+    this.sessionTimeoutMs = init.sessionTimeoutMs;
+    this.protocolType = init.protocolType;
+    this.supportedProtocols = init.supportedProtocols;
+  }
 
   get isStaticMember(): boolean {
     return this.groupInstanceId !== null;

@@ -65,7 +65,7 @@ export function offsetFetchHandler(services: GroupServices) {
         return {
           throttleTimeMs: 0,
           groups: request.groups.map((g) => {
-            const result = coordinator.handleFetchOffsets(g.groupId, request.requireStable, partitionsOf(g.topics));
+            const result = coordinator.handleFetchOffsets(g.groupId, { requireStable: request.requireStable, partitions: partitionsOf(g.topics) });
             return { groupId: g.groupId, topics: byTopic(result.offsets, version), errorCode: result.error };
           }),
         };
@@ -74,7 +74,7 @@ export function offsetFetchHandler(services: GroupServices) {
       if (version === 0) {
         return { throttleTimeMs: 0, topics: byTopic(await fetchFromZooKeeper(request.groupId, requested ?? []), version) };
       }
-      const result = coordinator.handleFetchOffsets(request.groupId, request.requireStable, requested);
+      const result = coordinator.handleFetchOffsets(request.groupId, { requireStable: request.requireStable, partitions: requested });
       if (result.error !== ErrorCode.NONE) {
         if (version >= 2) return { throttleTimeMs: 0, errorCode: result.error, topics: [] };
         const failed = (requested ?? []).map((tp) => ({ ...tp, committedOffset: -1, leaderEpoch: -1, metadata: '', error: result.error }));
