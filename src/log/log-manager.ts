@@ -254,7 +254,9 @@ export class LogManager {
       hadCleanShutdown: true,
     });
     this.logs.set(log.name, log);
-    this.logger.info(`Created log for partition ${log.name} in ${partitionDir} with properties ${JSON.stringify(config)}`);
+    this.logger.info(
+      `Created log for partition ${log.name} in ${partitionDir} with properties ${overriddenConfigsAsLoggableString(config, this.opts.defaultConfig)}`,
+    );
     return log;
   }
 
@@ -431,4 +433,16 @@ async function createIfMissing(file: string): Promise<void> {
   } catch {
     await writeFile(file, '', { flag: 'a' });
   }
+}
+
+/** Kafka's LogConfig.overriddenConfigsAsLoggableString: the settings that differ from the broker defaults. */
+export function overriddenConfigsAsLoggableString(config: LogConfig, defaults: LogConfig): string {
+  const entries: string[] = [];
+  for (const key of Object.keys(config) as (keyof LogConfig)[]) {
+    const value = config[key];
+    if (JSON.stringify(value) === JSON.stringify(defaults[key])) continue;
+    const name = key === 'minInSyncReplicas' ? 'min.insync.replicas' : key.replace(/[A-Z]/g, (c) => `.${c.toLowerCase()}`);
+    entries.push(`${name}=${Array.isArray(value) ? value.join(',') : String(value)}`);
+  }
+  return `{${entries.join(', ')}}`;
 }

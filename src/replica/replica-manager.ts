@@ -21,6 +21,8 @@ import { DelayedFetch, type DelayedFetchPartition } from './delayed-fetch';
 import { DelayedProduce, type DelayedProducePartition } from './delayed-produce';
 import { Partition, type LeaderAndIsrPartitionInfo } from './partition';
 import { ErrorCode as Errors } from '../protocol/errors';
+import { recordErrorsOf } from '../log/log-errors';
+import type { RecordError } from '../protocol/records/produce-validation';
 
 export interface ReplicaManagerLogger {
   info(msg: string): void;
@@ -59,6 +61,8 @@ export interface ProducePartitionResult {
   partition: number;
   errorCode: number;
   errorMessage: string | null;
+  /** Records of the batch that made the append fail (ProduceResponse v8+ RecordErrors). */
+  recordErrors?: readonly RecordError[];
   baseOffset: number;
   logAppendTimeMs: number;
   logStartOffset: number;
@@ -336,7 +340,10 @@ export class ReplicaManager {
       this.fetchPurgatory.checkAndComplete(`${partition.key}#log-end`);
       return { result, partition, requiredOffset: info.lastOffset + 1 };
     } catch (err) {
-      if (err instanceof KafkaError) return fail(err.code, err.message);
+      if (err instanceof KafkaError) {
+        result.recordErrors = recordErrorsOf(err);
+        return fail(err.code, err.message);
+      }
       this.opts.logger.error(`Error processing append operation on partition ${partition.key}`, err);
       return fail(Errors.KAFKA_STORAGE_ERROR, err instanceof Error ? err.message : String(err));
     }

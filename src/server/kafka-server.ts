@@ -82,7 +82,9 @@ export class KafkaServer {
 
     // Logs: recovery happens here, before the broker registers.
     const defaultLogConfig = buildLogConfig(config, {});
+    const logConfigFor = async (topic: string) => buildLogConfig(config, await zkClient.fetchEntityConfig('topics', topic));
     const logManager = new LogManager({
+      logConfigFor,
       logDirs: config.logDirs,
       defaultConfig: defaultLogConfig,
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
@@ -97,7 +99,7 @@ export class KafkaServer {
       brokerId: this.brokerId,
       logManager,
       metadataCache,
-      logConfigFor: async (topic) => buildLogConfig(config, await zkClient.fetchEntityConfig('topics', topic)),
+      logConfigFor,
       logger: this.logging.logger('kafka.server.ReplicaManager', `ReplicaManager broker=${this.brokerId}`),
       stateChangeLogger: this.logging.logger('state.change.logger', ''),
     });

@@ -12,6 +12,7 @@ import { CloseConnectionError } from '../../network/kafka-channel';
 import { defineHandler } from '../api-handler';
 import { INTERNAL_TOPICS, type BrokerServices } from '../broker-services';
 import type { ProducePartitionResult } from '../../replica/replica-manager';
+import { checkProduceRequestRecords } from '../../protocol/records/produce-validation';
 
 export function produceHandler(broker: BrokerServices) {
   return defineHandler({
@@ -33,7 +34,12 @@ export function produceHandler(broker: BrokerServices) {
             fail(t.name, p.index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${t.name}`);
           } else if (request.transactionalId !== null) {
             fail(t.name, p.index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'Transactions are not supported');
-          } else entries.push({ topic: t.name, partition: p.index, records: p.records });
+          } else {
+            // Kafka's per-partition Produce rules: exactly one RecordBatch v2 (zstd only from v7).
+            const invalid = p.records === null ? undefined : checkProduceRequestRecords(p.records, ctx.header.apiVersion);
+            if (invalid) fail(t.name, p.index, invalid.errorCode, invalid.message);
+            else entries.push({ topic: t.name, partition: p.index, records: p.records });
+          }
         }
       }
       const appended =
@@ -71,7 +77,7 @@ export function produceHandler(broker: BrokerServices) {
             baseOffset: r.baseOffset,
             logAppendTimeMs: r.logAppendTimeMs,
             logStartOffset: r.logStartOffset,
-            recordErrors: [],
+            recordErrors: (r.recordErrors ?? []).map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })),
             errorMessage: r.errorCode === ErrorCode.NONE ? null : r.errorMessage,
           })),
         })),
