@@ -6,15 +6,23 @@
  * manual assignments, topic configs), computes Kafka's replica assignment, writes /config/topics/<t> and
  * /brokers/topics/<t>, and then waits until the controller's UpdateMetadata shows a leader for every
  * partition (Kafka's DelayedCreatePartitions). DeleteTopics marks /admin/delete_topics/<t> and waits
- * until the topic left the metadata cache (DelayedDeleteTopics).
+ * until the topic left the metadata cache (DelayedDeleteTopics). CreatePartitions extends a topic's
+ * assignment with Kafka's placement and waits for the new partitions' leaders the same way
+ * (DelayedCreatePartitions). AlterConfigs and IncrementalAlterConfigs are config/config-admin.ts.
  */
 import { randomBytes } from 'node:crypto';
 import type { KafkaConfig } from '../config/broker-config';
 import { ErrorCode } from '../protocol';
-import { KafkaError } from '../common/kafka-error';
+import {
+  InvalidPartitionsError, InvalidReplicaAssignmentError, KafkaError, UnknownTopicOrPartitionError,
+} from '../common/kafka-error';
 import type { MetadataCache } from '../metadata/metadata-cache';
 import type { KafkaZkClient } from '../zk/kafka-zk-client';
-import { assignReplicasToBrokers } from '../zk/replica-assignment';
+import { assignReplicasToBrokers, type BrokerMetadata } from '../zk/replica-assignment';
+import { RackAwareMode } from '../zk/admin-zk-client';
+import {
+  ZkConfigAdmin, type AlterConfigsResourceInput, type AlterConfigsResourceResult, type IncrementalAlterConfigsResourceInput,
+} from './config/config-admin';
 import { validateTopicConfigs, describeTopicConfigs } from '../config/log-config-builder';
 import { ConfigSource, type ConfigEntry } from '../config/config-types';
 import { hasCollisionChars, unifyCollisionChars, validateTopicName } from './topic-names';
@@ -25,6 +33,13 @@ export interface CreatableTopicSpec {
   replicationFactor: number;
   assignments: { partitionIndex: number; brokerIds: number[] }[];
   configs: { name: string; value: string | null }[];
+}
+
+/** A topic of a CreatePartitions request: the new total count and, optionally, the new partitions' replicas. */
+export interface CreatePartitionsSpec {
+  name: string;
+  count: number;
+  assignments: number[][] | null;
 }
 
 export interface DescribedConfig {
@@ -55,6 +70,8 @@ interface AdminLogger {
 }
 
 export class ZkAdminManager {
+  private readonly configAdmin: ZkConfigAdmin;
+
   constructor(
     private readonly opts: {
       config: KafkaConfig;
@@ -62,7 +79,9 @@ export class ZkAdminManager {
       metadataCache: MetadataCache;
       logger: AdminLogger;
     },
-  ) {}
+  ) {
+    this.configAdmin = new ZkConfigAdmin(opts);
+  }
 
   async createTopics(
     topics: CreatableTopicSpec[],
@@ -278,10 +297,11 @@ export class ZkAdminManager {
             configs: [],
           };
         }
+        // The empty name is the cluster default: only its dynamic (`<default>`) configs, as Kafka reports them.
         return {
           errorCode: ErrorCode.NONE,
           errorMessage: null,
-          configs: filter(this.opts.config.describe(describeOpts)),
+          configs: filter(this.opts.config.describe({ ...describeOpts, clusterDefault: name === '' })),
         };
       }
       return {
@@ -294,6 +314,97 @@ export class ZkAdminManager {
       this.opts.logger.error(`Error processing describe configs request for resource ${resource.resourceName}`, err);
       return { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, errorMessage: String(err), configs: [] };
     }
+  }
+
+  /** AlterConfigs for TOPIC and BROKER resources (see config/config-admin.ts). */
+  alterConfigs(resources: readonly AlterConfigsResourceInput[], opts: { validateOnly: boolean }): Promise<AlterConfigsResourceResult[]> {
+    return this.configAdmin.alterConfigs(resources, opts);
+  }
+
+  /** IncrementalAlterConfigs for TOPIC and BROKER resources (see config/config-admin.ts). */
+  incrementalAlterConfigs(
+    resources: readonly IncrementalAlterConfigsResourceInput[],
+    opts: { validateOnly: boolean },
+  ): Promise<AlterConfigsResourceResult[]> {
+    return this.configAdmin.incrementalAlterConfigs(resources, opts);
+  }
+
+  /**
+   * CreatePartitions (Kafka's ZkAdminManager.createPartitions): per topic, checks the request against the
+   * current assignment, places the new partitions with Kafka's algorithm (continuing from the existing
+   * assignment's start broker) unless assignments are given, and rewrites /brokers/topics/<t> with the same
+   * topic id; the controller then creates the partitions. Unless validateOnly, waits until the metadata cache
+   * shows a leader for every partition of the changed topics (REQUEST_TIMED_OUT after timeoutMs).
+   */
+  async createPartitions(
+    topics: readonly CreatePartitionsSpec[],
+    opts: { validateOnly: boolean; timeoutMs: number },
+  ): Promise<Map<string, { errorCode: number; errorMessage: string | null }>> {
+    const results = new Map<string, { errorCode: number; errorMessage: string | null }>();
+    const changed: { name: string; partitions: number }[] = [];
+    let brokers: Promise<BrokerMetadata[]> | undefined;
+    for (const spec of topics) {
+      try {
+        brokers ??= this.opts.zkClient.getBrokerMetadatas(RackAwareMode.Enforced);
+        const assignment = await this.createPartitionsFor(spec, await brokers, opts.validateOnly);
+        changed.push({ name: spec.name, partitions: assignment.size });
+        results.set(spec.name, { errorCode: ErrorCode.NONE, errorMessage: null });
+      } catch (err) {
+        if (err instanceof KafkaError) {
+          results.set(spec.name, { errorCode: err.code, errorMessage: err.message });
+        } else {
+          this.opts.logger.error(`Error processing create partitions request for topic ${spec.name}`, err);
+          results.set(spec.name, { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, errorMessage: null });
+        }
+      }
+    }
+    if (opts.validateOnly || changed.length === 0) return results;
+    const ready = (t: { name: string; partitions: number }) => {
+      for (let p = 0; p < t.partitions; p++) {
+        const state = this.opts.metadataCache.partitionState(t.name, p);
+        if (state === undefined || state.leader < 0) return false;
+      }
+      return true;
+    };
+    if (opts.timeoutMs > 0) await this.waitFor(() => changed.every(ready), opts.timeoutMs);
+    for (const t of changed) {
+      if (opts.timeoutMs <= 0 || !ready(t)) results.set(t.name, { errorCode: ErrorCode.REQUEST_TIMED_OUT, errorMessage: null });
+    }
+    return results;
+  }
+
+  /** One topic of CreatePartitions; returns the topic's whole new assignment. */
+  private async createPartitionsFor(spec: CreatePartitionsSpec, allBrokers: BrokerMetadata[], validateOnly: boolean): Promise<Map<number, number[]>> {
+    const zk = this.opts.zkClient;
+    const topic = spec.name;
+    if (await zk.isTopicMarkedForDeletion(topic)) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, 'The topic is queued for deletion.');
+    const existing = await zk.getPartitionAssignmentForTopic(topic);
+    for (const a of existing?.values() ?? []) {
+      // No partitions are added while the controller moves replicas: the two rewrites of the node would race.
+      if (a.addingReplicas.length > 0 || a.removingReplicas.length > 0) {
+        throw new KafkaError(ErrorCode.REASSIGNMENT_IN_PROGRESS, `A partition reassignment is in progress for the topic '${topic}'.`);
+      }
+    }
+    if (existing === null || existing.size === 0) throw new UnknownTopicOrPartitionError(`The topic '${topic}' does not exist.`);
+    const current = existing.size;
+    const increment = spec.count - current;
+    if (increment < 0) {
+      throw new InvalidPartitionsError(`Topic currently has ${current} partitions, which is higher than the requested ${spec.count}.`);
+    }
+    if (increment === 0) throw new InvalidPartitionsError(`Topic already has ${current} partitions.`);
+    let replicaAssignment: Map<number, number[]> | undefined;
+    if (spec.assignments !== null) {
+      const known = new Set(allBrokers.map((b) => b.id));
+      const unknown = [...new Set(spec.assignments.flat())].filter((id) => !known.has(id));
+      if (unknown.length > 0) throw new InvalidReplicaAssignmentError(`Unknown broker(s) in replica assignment: ${unknown.join(', ')}.`);
+      if (spec.assignments.length !== increment) {
+        throw new InvalidReplicaAssignmentError(
+          `Increasing the number of partitions by ${increment} but ${spec.assignments.length} assignments provided.`,
+        );
+      }
+      replicaAssignment = new Map(spec.assignments.map((replicas, i) => [current + i, [...replicas]]));
+    }
+    return zk.addPartitions(topic, { existingAssignment: existing, allBrokers, numPartitions: spec.count, replicaAssignment, validateOnly });
   }
 
   private allPartitionsHaveLeaders(topic: string): boolean {
