@@ -3,11 +3,15 @@
  */
 import type { ApiHandler } from '../api-handler';
 import type { BrokerServices } from '../broker-services';
+import { alterConfigsHandler } from './alter-configs';
 import { apiVersionsHandler } from './api-versions';
+import { createPartitionsHandler } from './create-partitions';
 import { createTopicsHandler } from './create-topics';
 import { deleteTopicsHandler } from './delete-topics';
+import { describeClusterHandler } from './describe-cluster';
 import { describeConfigsHandler } from './describe-configs';
 import { fetchHandler } from './fetch';
+import { incrementalAlterConfigsHandler } from './incremental-alter-configs';
 import { leaderAndIsrHandler } from './leader-and-isr';
 import { listOffsetsHandler } from './list-offsets';
 import { metadataHandler } from './metadata';
@@ -28,5 +32,9 @@ export function createHandlers(broker: BrokerServices, stateChangeLogger: { warn
     createTopicsHandler(broker),
     deleteTopicsHandler(broker),
     describeConfigsHandler(broker),
+    alterConfigsHandler(broker),
+    incrementalAlterConfigsHandler(broker),
+    createPartitionsHandler(broker),
+    describeClusterHandler(broker),
   ];
 }
