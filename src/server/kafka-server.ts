@@ -24,6 +24,8 @@ import { KafkaController } from '../controller/kafka-controller';
 import { RequestDispatcher } from './request-dispatcher';
 import { createHandlers } from './handlers';
 import { ZkAdminManager } from './zk-admin-manager';
+import { DynamicConfigManager } from './dynamic-config-manager';
+import { initializeDynamicBrokerConfig } from './config/dynamic-broker-config';
 import { AutoTopicCreationManager } from './auto-topic-creation-manager';
 import type { BrokerServices } from './broker-services';
 import { brokerRegistration } from './broker-registration';
@@ -36,6 +38,7 @@ export class KafkaServer {
   private replicaManager: ReplicaManager | undefined;
   private socketServer: SocketServer | undefined;
   private controller: KafkaController | undefined;
+  private dynamicConfigManager: DynamicConfigManager | undefined;
   private hwCheckpointTimer: NodeJS.Timeout | undefined;
   private featureEpoch = -1;
   private shuttingDown: Promise<void> | undefined;
@@ -79,6 +82,10 @@ export class KafkaServer {
 
     // meta.properties: broker id and cluster id must match what the log dirs were written with.
     this.brokerId = await this.resolveBrokerId(zkClient);
+
+    // Dynamic broker configs (/config/brokers/<default>, /config/brokers/<id>) before the logs load, as Kafka's
+    // DynamicBrokerConfig.initialize: logs and DescribeConfigs see them from the start.
+    await initializeDynamicBrokerConfig(config, zkClient, this.logging.logger('kafka.server.DynamicBrokerConfig', ''));
 
     // Logs: recovery happens here, before the broker registers.
     const defaultLogConfig = buildLogConfig(config, {});
@@ -168,6 +175,17 @@ export class KafkaServer {
     });
     this.controller = controller;
     await controller.startup();
+
+    // Config changes announced under /config/changes (Kafka starts its ZkConfigManager after the controller).
+    const dynamicConfigManager = new DynamicConfigManager({
+      config,
+      zkClient,
+      session: zkSession,
+      logManager,
+      logger: this.logging.logger('kafka.server.DynamicConfigManager', ''),
+    });
+    this.dynamicConfigManager = dynamicConfigManager;
+    await dynamicConfigManager.startup();
     this.featureEpoch = await zkClient.getFeatureZNodeVersion().catch(() => -1);
 
     logManager.startBackgroundTasks();
@@ -197,6 +215,7 @@ export class KafkaServer {
         this.log.error(`Error during shutdown while ${what}`, err);
       }
     };
+    if (this.dynamicConfigManager) await step('stopping the dynamic config manager', () => this.dynamicConfigManager!.shutdown());
     if (this.socketServer) await step('stopping the socket server', () => this.socketServer!.shutdown());
     if (this.replicaManager) await step('stopping the replica manager', () => this.replicaManager!.shutdown());
     if (this.controller) await step('stopping the controller', () => this.controller!.shutdown());
