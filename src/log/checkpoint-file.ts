@@ -9,7 +9,8 @@
  *   ...
  *
  * Written to `<file>.tmp`, fsynced, renamed over the file, and the directory fsynced. A missing or
- * empty file reads as no entries (Kafka creates the files empty at startup).
+ * empty file reads as no entries (Kafka creates the files empty at startup). The per-partition
+ * `leader-epoch-checkpoint` (leader-epoch-checkpoint.ts) uses the same framing.
  */
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomically } from './atomic-file';
@@ -29,15 +30,24 @@ export interface CheckpointEntry {
   offset: number;
 }
 
-/** Renders entries in Kafka's checkpoint format. */
-export function formatCheckpoint(entries: readonly CheckpointEntry[]): string {
-  let text = `${CURRENT_VERSION}\n${entries.length}\n`;
-  for (const e of entries) text += `${e.topic} ${e.partition} ${e.offset}\n`;
+/**
+ * Renders Kafka's checkpoint text (CheckpointFile, version 0) around already formatted entry lines;
+ * shared by the offset checkpoints and `leader-epoch-checkpoint`.
+ */
+export function formatCheckpointLines(lines: readonly string[]): string {
+  let text = `${CURRENT_VERSION}\n${lines.length}\n`;
+  for (const line of lines) text += `${line}\n`;
   return text;
 }
 
-/** Parses Kafka's checkpoint format; throws CheckpointFileError naming `file` when malformed. */
-export function parseCheckpoint(text: string, file: string): CheckpointEntry[] {
+/**
+ * Parses Kafka's checkpoint text: a missing or empty text reads as no entries, otherwise version 0,
+ * the entry count and exactly that many entries. `parseLine` gets each entry line split on
+ * whitespace and returns undefined when the line is malformed. Throws CheckpointFileError naming
+ * `opts.file`.
+ */
+export function parseCheckpointLines<T>(text: string, opts: { file: string; parseLine: (parts: string[]) => T | undefined }): T[] {
+  const { file } = opts;
   if (text.length === 0) return [];
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
@@ -49,16 +59,32 @@ export function parseCheckpoint(text: string, file: string): CheckpointEntry[] {
   }
   if (lines.length < 2 || !/^\d+$/.test(lines[1].trim())) throw malformed(lines[1] ?? '');
   const expected = Number(lines[1].trim());
-  const entries: CheckpointEntry[] = [];
+  const entries: T[] = [];
   for (const line of lines.slice(2)) {
-    const parts = line.trim().split(/\s+/);
-    if (parts.length !== 3 || !/^\d+$/.test(parts[1]) || !/^-?\d+$/.test(parts[2])) throw malformed(line);
-    entries.push({ topic: parts[0], partition: Number(parts[1]), offset: Number(parts[2]) });
+    const entry = opts.parseLine(line.trim().split(/\s+/));
+    if (entry === undefined) throw malformed(line);
+    entries.push(entry);
   }
   if (entries.length !== expected) {
     throw new CheckpointFileError(`Expected ${expected} entries in checkpoint file (${file}), but found only ${entries.length}`);
   }
   return entries;
+}
+
+/** Renders entries in Kafka's checkpoint format. */
+export function formatCheckpoint(entries: readonly CheckpointEntry[]): string {
+  return formatCheckpointLines(entries.map((e) => `${e.topic} ${e.partition} ${e.offset}`));
+}
+
+/** Parses Kafka's checkpoint format; throws CheckpointFileError naming `file` when malformed. */
+export function parseCheckpoint(text: string, file: string): CheckpointEntry[] {
+  return parseCheckpointLines(text, {
+    file,
+    parseLine: (parts) =>
+      parts.length === 3 && /^\d+$/.test(parts[1]) && /^-?\d+$/.test(parts[2])
+        ? { topic: parts[0], partition: Number(parts[1]), offset: Number(parts[2]) }
+        : undefined,
+  });
 }
 
 /** A checkpoint file on disk. */
