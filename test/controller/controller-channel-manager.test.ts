@@ -55,7 +55,7 @@ function harness() {
   return { logging, ctx, events, channel, batch };
 }
 
-describe('controller request batch and channel manager', () => {
+describe('controller request batch and channel manager', { timeout: 180_000 }, () => {
   const toStop: FakeBroker[] = [];
   const channels: ControllerChannelManager[] = [];
   after(async () => {

@@ -25,7 +25,7 @@ describe('controller with real brokers', { timeout: 240_000 }, () => {
 
   before(async () => {
     cluster = await startCluster({ brokers: 3, props: { 'auto.leader.rebalance.enable': 'false' } });
-    zk = await ZkSession.connect({ connectString: cluster.zk.connectString, sessionTimeoutMs: 6000 });
+    zk = await ZkSession.connect({ connectString: cluster.zk.connectString, sessionTimeoutMs: 10_000 });
     admin = await connectAdmin(cluster.brokers.map((b) => b.bootstrap));
   });
 

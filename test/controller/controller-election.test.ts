@@ -5,14 +5,14 @@ import { ZkSession } from '../../src/zk/zk-session';
 import { expireSession, startZooKeeper, type TestZooKeeper } from '../harness/zookeeper';
 import { type ControllerNode, eventually, startNode } from './controller-test-utils';
 
-describe('controller election, failover and resignation (two controllers, one process)', () => {
+describe('controller election, failover and resignation (two controllers, one process)', { timeout: 180_000 }, () => {
   let zk: TestZooKeeper;
   let observer: ZkSession;
   const nodes: ControllerNode[] = [];
 
   before(async () => {
     zk = await startZooKeeper();
-    observer = await ZkSession.connect({ connectString: zk.connectString, sessionTimeoutMs: 6000 });
+    observer = await ZkSession.connect({ connectString: zk.connectString, sessionTimeoutMs: 10_000 });
   });
 
   after(async () => {
@@ -82,17 +82,21 @@ describe('controller election, failover and resignation (two controllers, one pr
     let release!: () => void;
     const gate = new Promise<void>((r) => { release = r; });
     const held = b.controller.runOnEventLoop('hold', () => gate);
-    await observer.delete('/controller');
-    await eventually(() => c.controller.isActive, 'broker 3 to become controller');
-    assert.deepEqual(await controllerEpoch(), { epoch: 3, zkVersion: 3 });
-    assert.equal(b.controller.isActive, true, 'broker 2 has not noticed yet');
-    // Its fenced writes already fail: the epoch zkVersion moved on.
-    await assert.rejects(b.zkClient.createTopicPartitionStatesRaw([{
-      partition: { topic: 'x', partition: 0 },
-      state: { leaderAndIsr: { leader: 2, leaderEpoch: 0, isr: [2], leaderRecoveryState: 0, partitionEpoch: 0 }, controllerEpoch: 2 },
-    }], bZkVersion), ControllerMovedError);
-    assert.equal(await observer.exists('/brokers/topics/x/partitions/0/state'), null);
-    release();
+    try {
+      await observer.delete('/controller');
+      await eventually(() => c.controller.isActive, 'broker 3 to become controller');
+      assert.deepEqual(await controllerEpoch(), { epoch: 3, zkVersion: 3 });
+      assert.equal(b.controller.isActive, true, 'broker 2 has not noticed yet');
+      // Its fenced writes already fail: the epoch zkVersion moved on.
+      await assert.rejects(b.zkClient.createTopicPartitionStatesRaw([{
+        partition: { topic: 'x', partition: 0 },
+        state: { leaderAndIsr: { leader: 2, leaderEpoch: 0, isr: [2], leaderRecoveryState: 0, partitionEpoch: 0 }, controllerEpoch: 2 },
+      }], bZkVersion), ControllerMovedError);
+      assert.equal(await observer.exists('/brokers/topics/x/partitions/0/state'), null);
+    } finally {
+      // Never leave broker 2's event loop blocked, even when an assertion above failed.
+      release();
+    }
     await held;
     await eventually(() => !b.controller.isActive && b.controller.activeControllerId === 3, 'broker 2 to resign');
     assert.ok(b.logging.lines('kafka.controller.KafkaController', ['info']).includes('[Controller id=2] Resigned'));

@@ -20,7 +20,7 @@ function manager(processor: ControllerEventProcessor<TestEvent>, logging = new M
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('ControllerEventManager', () => {
+describe('ControllerEventManager', { timeout: 180_000 }, () => {
   it('handles strictly one event at a time, in order, even when handlers await', async () => {
     const trace: string[] = [];
     let inFlight = 0;

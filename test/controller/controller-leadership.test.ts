@@ -21,7 +21,7 @@ async function setup(zkConnect: string, props: Record<string, string> = {}) {
     await b.start();
     brokers.push(b);
   }
-  const tool = await ZkSession.connect({ connectString: zkConnect, sessionTimeoutMs: 6000 });
+  const tool = await ZkSession.connect({ connectString: zkConnect, sessionTimeoutMs: 10_000 });
   await eventually(() => node.controller.controllerContext.liveBrokerIds.size === 3, 'three live brokers');
   return { node, b1: brokers[0]!, b2: brokers[1]!, tool, brokers };
 }
@@ -37,7 +37,7 @@ async function leaderWritesIsr(tool: ZkSession, topic: string, isr: number[]): P
   await tool.setData(path, Buffer.from(JSON.stringify({ ...s, isr })), stat.version);
 }
 
-describe('controller: ISR notifications, preferred election, controlled shutdown', () => {
+describe('controller: ISR notifications, preferred election, controlled shutdown', { timeout: 180_000 }, () => {
   let zk: TestZooKeeper;
   let env: Awaited<ReturnType<typeof setup>>;
   let other: ControllerNode;
@@ -118,7 +118,7 @@ describe('controller: ISR notifications, preferred election, controlled shutdown
   });
 });
 
-describe('controller: auto leader rebalance', () => {
+describe('controller: auto leader rebalance', { timeout: 180_000 }, () => {
   let zk: TestZooKeeper;
   let env: Awaited<ReturnType<typeof setup>>;
 

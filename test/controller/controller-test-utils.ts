@@ -68,7 +68,7 @@ export class MemoryLogging implements Logging {
 }
 
 /** Polls `fn` until it returns a truthy value. */
-export async function eventually<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
+export async function eventually<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -100,7 +100,7 @@ export interface ControllerNode {
 export async function startNode(zkConnect: string, id: number, props: Record<string, string> = {}): Promise<ControllerNode> {
   const broker = new FakeBroker({ id, zkConnect });
   await broker.listen();
-  const session = await ZkSession.connect({ connectString: zkConnect, sessionTimeoutMs: 6000 });
+  const session = await ZkSession.connect({ connectString: zkConnect, sessionTimeoutMs: 10_000 });
   const zkClient = new KafkaZkClient(session);
   await zkClient.createTopLevelPaths();
   const brokerInfo: BrokerInfo = {

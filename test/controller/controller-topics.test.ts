@@ -13,7 +13,7 @@ import {
 } from './fake-broker';
 
 /** Topic creation, new partitions, broker failure/return and topic deletion, driven through ZooKeeper. */
-describe('controller: topics and brokers, with requests over TCP to fake brokers', () => {
+describe('controller: topics and brokers, with requests over TCP to fake brokers', { timeout: 180_000 }, () => {
   let zk: TestZooKeeper;
   let tool: ZkSession;
   let node: ControllerNode;
@@ -41,7 +41,7 @@ describe('controller: topics and brokers, with requests over TCP to fake brokers
       await b.start();
       brokers.set(id, b);
     }
-    tool = await ZkSession.connect({ connectString: zk.connectString, sessionTimeoutMs: 6000 });
+    tool = await ZkSession.connect({ connectString: zk.connectString, sessionTimeoutMs: 10_000 });
     await eventually(() => node.controller.controllerContext.liveBrokerIds.size === 3, 'the controller to see 3 brokers');
   });
 
@@ -252,14 +252,14 @@ describe('controller: topics and brokers, with requests over TCP to fake brokers
   });
 });
 
-describe('controller with delete.topic.enable=false', () => {
+describe('controller with delete.topic.enable=false', { timeout: 180_000 }, () => {
   let zk: TestZooKeeper;
   let tool: ZkSession;
   let node: ControllerNode;
 
   before(async () => {
     zk = await startZooKeeper();
-    tool = await ZkSession.connect({ connectString: zk.connectString, sessionTimeoutMs: 6000 });
+    tool = await ZkSession.connect({ connectString: zk.connectString, sessionTimeoutMs: 10_000 });
     // A marker left from before this controller started is removed at failover.
     await tool.createRecursive('/admin/delete_topics/early');
     await tool.createRecursive('/brokers/topics/early', Buffer.from('{"version":1,"partitions":{"0":[0]}}'));

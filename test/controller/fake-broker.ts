@@ -72,7 +72,7 @@ export class FakeBroker {
   }
 
   async register(): Promise<void> {
-    this.zkSession = await ZkSession.connect({ connectString: this.opts.zkConnect, sessionTimeoutMs: 6000 });
+    this.zkSession = await ZkSession.connect({ connectString: this.opts.zkConnect, sessionTimeoutMs: 10_000 });
     const zk = new KafkaZkClient(this.zkSession);
     this.brokerEpoch = await zk.registerBroker({
       id: this.id,

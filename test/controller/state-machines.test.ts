@@ -59,7 +59,7 @@ describe('state tables', () => {
   });
 });
 
-describe('state machines on a real ZooKeeper', () => {
+describe('state machines on a real ZooKeeper', { timeout: 180_000 }, () => {
   let zk: TestZooKeeper;
   let session: ZkSession;
   let zkClient: KafkaZkClient;
@@ -71,7 +71,7 @@ describe('state machines on a real ZooKeeper', () => {
 
   before(async () => {
     zk = await startZooKeeper();
-    session = await ZkSession.connect({ connectString: zk.connectString, sessionTimeoutMs: 6000 });
+    session = await ZkSession.connect({ connectString: zk.connectString, sessionTimeoutMs: 10_000 });
     zkClient = new KafkaZkClient(session);
     await zkClient.createTopLevelPaths();
     const { epoch, epochZkVersion } = await zkClient.registerControllerAndIncrementControllerEpoch(0);
