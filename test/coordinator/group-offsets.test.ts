@@ -315,9 +315,26 @@ describe('leadership of __consumer_offsets partitions', () => {
     }
   });
 
-  test('a stopped coordinator answers COORDINATOR_NOT_AVAILABLE', async () => {
+  test('a stopped coordinator answers COORDINATOR_NOT_AVAILABLE and leaves no timers behind', async () => {
     const fx = await startCoordinator({ numPartitions: 1 });
+    const c = fx.coordinator;
+    const groupId = groupOnPartition(0, 1, 'stopping');
+    const first = await c.handleJoinGroup(consumerJoin(groupId));
+    const member = await c.handleJoinGroup(consumerJoin(groupId, { memberId: first.memberId }));
+    await c.handleSyncGroup({
+      groupId,
+      generationId: 1,
+      memberId: member.memberId,
+      groupInstanceId: null,
+      protocolType: 'consumer',
+      protocolName: 'range',
+      assignments: new Map([[member.memberId, Buffer.alloc(0)]]),
+    });
+    const newcomer = await c.handleJoinGroup(consumerJoin(groupId));
+    void c.handleJoinGroup(consumerJoin(groupId, { memberId: newcomer.memberId }));
+    assert.deepEqual(c.delayedOperations, { heartbeat: 2, rebalance: 1 }, 'two sessions and a parked rebalance');
     await fx.coordinator.shutdown();
+    assert.deepEqual(c.delayedOperations, { heartbeat: 0, rebalance: 0 });
     assert.equal(fx.coordinator.validateGroupStatus('g', 'JoinGroup'), ErrorCode.COORDINATOR_NOT_AVAILABLE);
     assert.equal(fx.coordinator.handleListGroups([], []).error, ErrorCode.COORDINATOR_NOT_AVAILABLE);
     await fx.close();

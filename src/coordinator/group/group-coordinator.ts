@@ -140,6 +140,11 @@ export class GroupCoordinator {
     return this.active;
   }
 
+  /** Operations waiting in the Heartbeat and Rebalance purgatories (Kafka's NumDelayedOperations). */
+  get delayedOperations(): { heartbeat: number; rebalance: number } {
+    return { heartbeat: this.membership.heartbeatPurgatory.delayedCount, rebalance: this.membership.rebalancePurgatory.delayedCount };
+  }
+
   /** The `__consumer_offsets` partition of a group. */
   partitionFor(groupId: string): number {
     return this.groupManager.partitionFor(groupId);

@@ -74,6 +74,8 @@ export class GroupMembership implements DelayedOperationCallbacks {
   readonly heartbeatPurgatory = new DelayedOperationPurgatory<DelayedHeartbeat>('Heartbeat');
   readonly rebalancePurgatory = new DelayedOperationPurgatory<DelayedRebalance>('Rebalance');
   private readonly logger: Logger;
+  /** Set by shutdown: completing the parked operations must not start new rebalances or timers. */
+  private stopped = false;
 
   constructor(
     private readonly opts: {
@@ -95,6 +97,7 @@ export class GroupMembership implements DelayedOperationCallbacks {
 
   /** Completes every parked request (broker shutdown). */
   shutdown(): void {
+    this.stopped = true;
     this.heartbeatPurgatory.shutdown();
     this.rebalancePurgatory.shutdown();
   }
@@ -122,6 +125,7 @@ export class GroupMembership implements DelayedOperationCallbacks {
 
   /** Moves the group to PreparingRebalance and parks a DelayedJoin (InitialDelayedJoin for an Empty group). */
   prepareRebalance(group: GroupMetadata, reason: string): void {
+    if (this.stopped) return;
     // Members waiting for an assignment must rejoin instead.
     if (group.is(GroupState.CompletingRebalance)) this.resetAndPropagateAssignmentError(group, ErrorCode.REBALANCE_IN_PROGRESS);
     this.removeSyncExpiration(group);
@@ -149,6 +153,7 @@ export class GroupMembership implements DelayedOperationCallbacks {
 
   /** The join phase ended: drop members that did not rejoin and start the next generation. */
   onCompleteJoin(group: GroupMetadata): void {
+    if (this.stopped) return;
     const notRejoined = group.notYetRejoinedMembers().filter((m) => !m.isStaticMember);
     if (notRejoined.length > 0) {
       this.logger.info(`Group ${group.groupId} removed dynamic members who haven't joined: ${notRejoined.map((m) => m.memberId).join(',')}`);
@@ -386,6 +391,7 @@ export class GroupMembership implements DelayedOperationCallbacks {
   /** Satisfies the member's current heartbeat expectation and expects the next within `timeoutMs`. */
   completeAndScheduleNextExpiration(group: GroupMetadata, next: { member: MemberMetadata; timeoutMs: number }): void {
     const { member, timeoutMs } = next;
+    if (this.stopped) return;
     const key = memberKey(group.groupId, member.memberId);
     member.heartbeatSatisfied = true;
     this.heartbeatPurgatory.checkAndComplete(key);
@@ -395,6 +401,7 @@ export class GroupMembership implements DelayedOperationCallbacks {
 
   /** Expires a KIP-394 pending member that does not send its second JoinGroup within `timeoutMs`. */
   addPendingMemberExpiration(group: GroupMetadata, pending: { memberId: string; timeoutMs: number }): void {
+    if (this.stopped) return;
     this.heartbeatPurgatory.tryCompleteElseWatch(
       new DelayedHeartbeat(this, { group, memberId: pending.memberId, isPending: true, timeoutMs: pending.timeoutMs }),
       [memberKey(group.groupId, pending.memberId)],
