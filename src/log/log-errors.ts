@@ -76,6 +76,23 @@ export class UnexpectedAppendOffsetError extends Error {
   }
 }
 
+/**
+ * A follower append whose batches do not have strictly increasing offsets (Kafka's
+ * OffsetsOutOfOrderException); nothing is written.
+ */
+export class OffsetsOutOfOrderError extends Error {
+  override readonly name = 'OffsetsOutOfOrderError';
+  /** The base offset of the first batch out of order, and the last offset of the batch before it. */
+  readonly baseOffset: number;
+  readonly previousLastOffset: number;
+
+  constructor(message: string, opts: { baseOffset: number; previousLastOffset: number }) {
+    super(message);
+    this.baseOffset = opts.baseOffset;
+    this.previousLastOffset = opts.previousLastOffset;
+  }
+}
+
 /** A checkpoint file that does not follow Kafka's format. */
 export class CheckpointFileError extends Error {
   override readonly name = 'CheckpointFileError';

@@ -8,7 +8,12 @@
  *   at or after the recovery point is re-validated batch by batch (size, magic, CRC, offsets); at the
  *   first bad batch the segment is cut there and all later segments are deleted, as Kafka does;
  * - the log end offset comes from the last segment (last index entry, then a header scan), the log
- *   start offset from its checkpoint, never below the first segment's base offset.
+ *   start offset from its checkpoint, never below the first segment's base offset;
+ * - the leader epoch cache (KIP-101/279) comes from `leader-epoch-checkpoint`; recovered segments add
+ *   the epochs they hold beyond the cache's latest (as Kafka's LogSegment.recover), and the cache is
+ *   then truncated to the log end and start offsets. A missing file (with data in the log) or a
+ *   malformed one is rebuilt from the batches' partitionLeaderEpoch and rewritten; a new log gets the
+ *   empty file Kafka creates.
  *
  * Each log is loaded sequentially; the log manager loads several logs at once.
  */
@@ -16,6 +21,9 @@ import { readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../common/logger';
 import type { LogConfig } from './log-config';
+import { CheckpointFileError } from './log-errors';
+import { LeaderEpochFileCache } from './leader-epoch-cache';
+import { type EpochEntry, LeaderEpochCheckpointFile } from './leader-epoch-checkpoint';
 import {
   CLEANED_FILE_SUFFIX,
   DELETED_FILE_SUFFIX,
@@ -51,6 +59,8 @@ export interface LoadLogOptions {
   logStartOffset: number;
   now: number;
   logger: Logger;
+  /** The leader epoch cache's logger (default `logger`). */
+  leaderEpochCacheLogger?: Logger;
 }
 
 /** The state of a loaded log. */
@@ -59,8 +69,9 @@ export interface LoadedLog {
   logStartOffset: number;
   logEndOffset: number;
   recoveryPoint: number;
-  /** partitionLeaderEpoch of the last batch, -1 for an empty log. */
+  /** The latest epoch of the leader epoch cache, -1 when it is empty. */
   latestEpoch: number;
+  leaderEpochCache: LeaderEpochFileCache;
 }
 
 async function removeFile(file: string): Promise<void> {
@@ -110,13 +121,25 @@ export async function loadLog(opts: LoadLogOptions): Promise<LoadedLog> {
     if (needsRecovery) needsIndexRebuild.add(segment);
   }
 
+  const epochCheckpoint = LeaderEpochCheckpointFile.inDir(dir);
+  const storedEpochs = await readLeaderEpochCheckpoint(epochCheckpoint, logger);
+  const leaderEpochCache = new LeaderEpochFileCache({
+    topicPartition: path.basename(dir),
+    checkpoint: epochCheckpoint,
+    logger: opts.leaderEpochCacheLogger ?? logger,
+    entries: storedEpochs ?? [],
+  });
+  /** Epoch starts found by recovering segments, which spares the rebuild a second scan of them. */
+  const recoveredEpochs = new Map<LogSegment, EpochEntry[]>();
+
   let recoveryPoint = opts.recoveryPoint;
   if (!opts.hadCleanShutdown) {
-    await recoverUnflushed(segments, opts, needsIndexRebuild);
+    await recoverUnflushed(segments, opts, { rebuilt: needsIndexRebuild, recoveredEpochs });
   }
   for (const segment of needsIndexRebuild) {
     if (!segments.includes(segment)) continue;
-    const { truncatedBytes } = await segment.recover();
+    const { truncatedBytes, epochStarts } = await segment.recover();
+    recoveredEpochs.set(segment, epochStarts);
     if (truncatedBytes > 0) logger.warn(`Truncated ${truncatedBytes} invalid bytes from segment ${segment.baseOffset} of ${dir} while rebuilding its indexes`);
   }
 
@@ -127,6 +150,7 @@ export async function loadLog(opts: LoadLogOptions): Promise<LoadedLog> {
         'This could happen if segment files were deleted from the file system.',
     );
     for (const segment of segments.splice(0)) await segment.deleteIfExists();
+    await leaderEpochCache.clear();
     logEndOffset = opts.logStartOffset;
   }
   if (segments.length === 0) {
@@ -136,19 +160,69 @@ export async function loadLog(opts: LoadLogOptions): Promise<LoadedLog> {
   const logStartOffset = Math.min(Math.max(opts.logStartOffset, segments[0].baseOffset), logEndOffset);
   recoveryPoint = opts.hadCleanShutdown ? logEndOffset : Math.min(recoveryPoint, logEndOffset);
 
-  let latestEpoch = -1;
-  for (let i = segments.length - 1; i >= 0; i--) {
-    const last = await segments[i].lastBatch();
-    if (last) {
-      latestEpoch = last.partitionLeaderEpoch;
-      break;
+  const rebuild = storedEpochs === undefined || (storedEpochs === null && segments.some((s) => s.size > 0));
+  if (rebuild) {
+    if (storedEpochs === null) {
+      logger.warn(`Leader epoch checkpoint file ${epochCheckpoint.file} is missing; rebuilding the leader epoch cache from the log`);
+    }
+    for (const segment of segments) {
+      if (!recoveredEpochs.has(segment)) recoveredEpochs.set(segment, await segment.leaderEpochStarts());
     }
   }
-  return { segments, logStartOffset, logEndOffset, recoveryPoint, latestEpoch };
+  const found: EpochEntry[] = [];
+  for (const segment of segments) found.push(...(recoveredEpochs.get(segment) ?? []));
+  await leaderEpochCache.assignAll(newerEpochs(found, leaderEpochCache.latestEpoch()));
+  await leaderEpochCache.truncateFromEnd(logEndOffset);
+  await leaderEpochCache.truncateFromStart(logStartOffset);
+  if (rebuild) {
+    await leaderEpochCache.flush();
+    logger.info(`Rebuilt the leader epoch cache from the log: ${leaderEpochCache.epochEntries().length} entries`);
+  } else {
+    await epochCheckpoint.createIfMissing();
+  }
+  const latestEpoch = leaderEpochCache.latestEpoch() ?? -1;
+  return { segments, logStartOffset, logEndOffset, recoveryPoint, latestEpoch, leaderEpochCache };
+}
+
+/**
+ * Reads `leader-epoch-checkpoint`: its entries, null when it is missing, undefined when it is
+ * malformed (logged; the cache is then rebuilt). Other I/O errors fail the load, as in Kafka.
+ */
+async function readLeaderEpochCheckpoint(file: LeaderEpochCheckpointFile, logger: Logger): Promise<EpochEntry[] | null | undefined> {
+  try {
+    return await file.read();
+  } catch (err) {
+    if (!(err instanceof CheckpointFileError)) throw err;
+    logger.warn(
+      `Error reading leader epoch checkpoint file ${file.file}; rebuilding the leader epoch cache from the log: ${err.message}`,
+    );
+    return undefined;
+  }
+}
+
+/**
+ * The epoch starts a recovery assigns, as Kafka's LogSegment.recover: epochs >= 0 above the latest
+ * one so far (the cache already knows the others, or they were truncated away).
+ */
+function newerEpochs(starts: readonly EpochEntry[], latest: number | undefined): EpochEntry[] {
+  const result: EpochEntry[] = [];
+  let last = latest ?? -1;
+  for (const entry of starts) {
+    if (entry.epoch > last) {
+      result.push(entry);
+      last = entry.epoch;
+    }
+  }
+  return result;
 }
 
 /** Recovers the segments at or after the recovery point; cuts the log at the first invalid batch. */
-async function recoverUnflushed(segments: LogSegment[], opts: LoadLogOptions, rebuilt: Set<LogSegment>): Promise<void> {
+async function recoverUnflushed(
+  segments: LogSegment[],
+  opts: LoadLogOptions,
+  found: { rebuilt: Set<LogSegment>; recoveredEpochs: Map<LogSegment, EpochEntry[]> },
+): Promise<void> {
+  const { rebuilt, recoveredEpochs } = found;
   const { dir, logger } = opts;
   const firstUnflushed = segments.findIndex((_segment, i) => i === segments.length - 1 || segments[i + 1].baseOffset > opts.recoveryPoint);
   if (firstUnflushed < 0) return;
@@ -157,8 +231,9 @@ async function recoverUnflushed(segments: LogSegment[], opts: LoadLogOptions, re
   for (let i = 0; i < unflushed.length; i++) {
     const segment = unflushed[i];
     logger.info(`Recovering unflushed segment ${segment.baseOffset}. ${i}/${unflushed.length} recovered for ${path.basename(dir)}.`);
-    const { truncatedBytes, reason } = await segment.recover();
+    const { truncatedBytes, reason, epochStarts } = await segment.recover();
     rebuilt.delete(segment);
+    recoveredEpochs.set(segment, epochStarts);
     if (truncatedBytes > 0) {
       logger.warn(
         `Found invalid messages in log segment ${segment.log.file} (${reason ?? 'invalid data'}); truncated ${truncatedBytes} bytes` +

@@ -28,6 +28,8 @@ import { type ScheduledTask, type Scheduler, TimerScheduler } from './log-schedu
 import { SerialQueue } from './serial-queue';
 
 const UNBOUNDED = Number.MAX_SAFE_INTEGER;
+/** Kafka 3.9's class, whose name its log lines carry. */
+const LEADER_EPOCH_CACHE_LOGGER = 'org.apache.kafka.storage.internals.epoch.LeaderEpochFileCache';
 
 /** Constructor options; the interval settings are the broker's properties of the same names. */
 export interface LogManagerOptions {
@@ -89,8 +91,16 @@ export class LogManager {
   }
 
   private logLogger(topic: string, partition: number, dir: string): Logger {
-    const ident = `UnifiedLog partition=${topicPartitionKey(topic, partition)}, dir=${dir}`;
-    if (this.logging) return this.logging.logger('kafka.log.UnifiedLog', ident);
+    return this.identLogger('kafka.log.UnifiedLog', `UnifiedLog partition=${topicPartitionKey(topic, partition)}, dir=${dir}`);
+  }
+
+  /** The leader epoch cache's logger, named and prefixed as Kafka's (`[LeaderEpochCache t-0]`). */
+  private leaderEpochCacheLogger(topic: string, partition: number): Logger {
+    return this.identLogger(LEADER_EPOCH_CACHE_LOGGER, `LeaderEpochCache ${topicPartitionKey(topic, partition)}`);
+  }
+
+  private identLogger(name: string, ident: string): Logger {
+    if (this.logging) return this.logging.logger(name, ident);
     const base = this.logger;
     const prefix = `[${ident}] `;
     const wrap = (m: string | (() => string)) => (typeof m === 'function' ? () => prefix + m() : prefix + m);
@@ -190,6 +200,7 @@ export class LogManager {
           dir: partitionDir,
           config: await configFor(topic),
           logger: this.logLogger(topic, partition, dir),
+          leaderEpochCacheLogger: this.leaderEpochCacheLogger(topic, partition),
           scheduler: this.scheduler,
           now: this.now,
           hadCleanShutdown: cleanShutdown,
@@ -249,6 +260,7 @@ export class LogManager {
       dir: partitionDir,
       config,
       logger: this.logLogger(topic, partition, dir),
+      leaderEpochCacheLogger: this.leaderEpochCacheLogger(topic, partition),
       scheduler: this.scheduler,
       now: this.now,
       hadCleanShutdown: true,

@@ -14,6 +14,7 @@ import { stat } from 'node:fs/promises';
 import { BatchScanner, FileRecords } from './file-records';
 import { logFile, offsetIndexFile, timeIndexFile } from './log-file-names';
 import { LogSegmentOffsetOverflowError } from './log-errors';
+import type { EpochEntry } from './leader-epoch-checkpoint';
 import { type OffsetPosition, OffsetIndex } from './offset-index';
 import { type TimestampOffset, TimeIndex } from './time-index';
 
@@ -256,9 +257,10 @@ export class LogSegment {
   /**
    * Rebuilds both indexes from the `.log` file and cuts the file at the first invalid batch (torn
    * write, bad size, magic or CRC, offsets going backwards or overflowing the segment), as Kafka's
-   * LogSegment.recover. Returns the number of bytes cut.
+   * LogSegment.recover. Returns the number of bytes cut and, as leaderEpochStarts does, where each
+   * leader epoch starts among the valid batches.
    */
-  async recover(): Promise<{ truncatedBytes: number; reason?: string }> {
+  async recover(): Promise<{ truncatedBytes: number; epochStarts: EpochEntry[]; reason?: string }> {
     const scanner = new BatchScanner(this.log, { limit: this.log.size, chunkSize: 1024 * 1024 });
     const offsetEntries: OffsetPosition[] = [];
     const timeEntries: TimestampOffset[] = [];
@@ -267,6 +269,8 @@ export class LogSegment {
     let lastIndexEntry = 0;
     let previousLastOffset = this.baseOffset - 1;
     let reason: string | undefined;
+    const epochStarts: EpochEntry[] = [];
+    let previousEpoch: number | undefined;
     for (;;) {
       const found = await scanner.at(validBytes, true);
       if (found.status === 'end') break;
@@ -285,6 +289,8 @@ export class LogSegment {
         break;
       }
       previousLastOffset = lastOffset;
+      if (view.partitionLeaderEpoch !== previousEpoch) epochStarts.push({ epoch: view.partitionLeaderEpoch, startOffset: view.baseOffset });
+      previousEpoch = view.partitionLeaderEpoch;
       if (view.maxTimestamp > maxSoFar.timestamp) maxSoFar = { timestamp: view.maxTimestamp, offset: lastOffset };
       if (validBytes - lastIndexEntry > this.indexIntervalBytes) {
         offsetEntries.push({ offset: lastOffset, position: validBytes });
@@ -303,7 +309,26 @@ export class LogSegment {
     this.maxTimestampAndOffset = maxSoFar;
     this.bytesSinceLastIndexEntry = validBytes - lastIndexEntry;
     this.rollingBasedTimestamp = undefined;
-    return reason === undefined ? { truncatedBytes } : { truncatedBytes, reason };
+    return reason === undefined ? { truncatedBytes, epochStarts } : { truncatedBytes, epochStarts, reason };
+  }
+
+  /**
+   * Where each leader epoch starts in this segment, from the batch headers alone: the base offset of
+   * every batch whose partitionLeaderEpoch differs from the previous batch's (for rebuilding the
+   * leader epoch cache; NO_PARTITION_LEADER_EPOCH batches included, the cache's owner skips them).
+   */
+  async leaderEpochStarts(): Promise<EpochEntry[]> {
+    const scanner = new BatchScanner(this.log, { limit: this.log.size, chunkSize: 1024 * 1024 });
+    const starts: EpochEntry[] = [];
+    let previousEpoch: number | undefined;
+    for (let position = 0; ; ) {
+      const found = await scanner.at(position, false);
+      if (found.status !== 'ok') return starts;
+      const epoch = found.view.partitionLeaderEpoch;
+      if (epoch !== previousEpoch) starts.push({ epoch, startOffset: found.view.baseOffset });
+      previousEpoch = epoch;
+      position += found.size;
+    }
   }
 
   /**

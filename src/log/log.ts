@@ -9,18 +9,25 @@
  * reads, so a segment deleted meanwhile is closed only after the read. Segments are deleted as Kafka
  * does: renamed to `.deleted` at once and removed `file.delete.delay.ms` later.
  *
+ * The leader epoch cache (leader-epoch-cache.ts, KIP-101/279) follows the log as in Kafka's
+ * UnifiedLog: every append assigns the epochs of its batches before writing them (so the checkpoint
+ * never lags the data), truncation drops the entries past the new end, a full truncation clears it,
+ * and a log start offset move (retention, DeleteRecords) truncates it from the start. Its
+ * `leader-epoch-checkpoint` is written inside the same queue.
+ *
  * Events: 'append' (LogAppendInfo) after every append, for the fetch purgatory.
  */
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { Logger } from '../common/logger';
-import { KafkaError, KafkaStorageError, OffsetOutOfRangeError, RecordBatchTooLargeError } from '../common/kafka-error';
+import { KafkaError, KafkaStorageError, OffsetOutOfRangeError } from '../common/kafka-error';
 import { assignOffsets } from '../protocol/records/assign-offsets';
-import { validateRecords, type AppendOrigin, type ValidateRecordsOptions } from '../protocol/records/produce-validation';
-import { batches, CompressionType, compressionName, RecordBatchView } from '../protocol/records/record-batch';
-import { recompressBatch, targetCompression } from '../protocol/records/recompress';
+import { validateRecords, type AppendOrigin } from '../protocol/records/produce-validation';
+import { batches, CompressionType, RecordBatchView } from '../protocol/records/record-batch';
 import { TimestampType, type LogConfig } from './log-config';
-import { toAppendError, UnexpectedAppendOffsetError } from './log-errors';
+import { OffsetsOutOfOrderError, toAppendError, UnexpectedAppendOffsetError } from './log-errors';
+import type { EpochEndOffset, LeaderEpochCacheView, LeaderEpochFileCache } from './leader-epoch-cache';
+import { checkFitsInSegment, checkOffsetsIncrease, epochStartsOf, prepareLeaderRecords, splitIntoSegmentRuns } from './append-batches';
 import { DELETED_FILE_SUFFIX } from './log-file-names';
 import { loadLog, segmentOptions } from './log-loader';
 import type { Scheduler } from './log-scheduler';
@@ -28,6 +35,7 @@ import { LogSegment, type TimestampAndOffset } from './log-segment';
 import { SerialQueue } from './serial-queue';
 import type { LogAppendInfo, LogReadInfo } from './log-types';
 import { lookupOffsetByTimestamp } from './log-offset-lookup';
+import { readFromSegments } from './log-read';
 import { retentionRules, type DeletionPlan } from './log-retention';
 
 export { ListOffsetsTimestamp, type LogAppendInfo, type LogReadInfo } from './log-types';
@@ -40,6 +48,8 @@ export interface LogOptions {
   dir: string;
   config: LogConfig;
   logger: Logger;
+  /** The leader epoch cache's logger (Kafka's `[LeaderEpochCache topic-partition]`); default `logger`. */
+  leaderEpochCacheLogger?: Logger;
   scheduler: Scheduler;
   now: () => number;
 }
@@ -59,7 +69,7 @@ export class Log extends EventEmitter {
   private leo: number;
   private hw: number;
   private recovery: number;
-  private latestEpoch: number;
+  private readonly epochCache: LeaderEpochFileCache;
   private unflushedMessages = 0;
   /** Bumped when data below the recovery point may have changed, so a concurrent flush does not move it. */
   private truncations = 0;
@@ -72,7 +82,7 @@ export class Log extends EventEmitter {
 
   private constructor(
     opts: LogOptions,
-    state: { segments: LogSegment[]; logStartOffset: number; logEndOffset: number; recoveryPoint: number; latestEpoch: number },
+    state: { segments: LogSegment[]; logStartOffset: number; logEndOffset: number; recoveryPoint: number; leaderEpochCache: LeaderEpochFileCache },
   ) {
     super();
     this.setMaxListeners(0);
@@ -88,7 +98,7 @@ export class Log extends EventEmitter {
     this.leo = state.logEndOffset;
     this.hw = state.logStartOffset;
     this.recovery = state.recoveryPoint;
-    this.latestEpoch = state.latestEpoch;
+    this.epochCache = state.leaderEpochCache;
     this.lastFlushTime = opts.now();
   }
 
@@ -107,6 +117,7 @@ export class Log extends EventEmitter {
       logStartOffset: opts.logStartOffset ?? 0,
       now: opts.now(),
       logger: opts.logger,
+      leaderEpochCacheLogger: opts.leaderEpochCacheLogger,
     });
     const log = new Log(opts, state);
     log.highWatermark = opts.highWatermark ?? 0;
@@ -145,6 +156,35 @@ export class Log extends EventEmitter {
     this.hw = Math.min(Math.max(offset, this.lso), this.leo);
   }
 
+  /** The leader epoch cache, for reading (the log keeps it in step with its data). */
+  get leaderEpochCache(): LeaderEpochCacheView {
+    return this.epochCache;
+  }
+
+  /** The latest leader epoch in the leader epoch cache; undefined when the cache is empty. */
+  latestEpoch(): number | undefined {
+    return this.epochCache.latestEpoch();
+  }
+
+  /**
+   * OffsetsForLeaderEpoch (KIP-101/279): the end offset of `leaderEpoch` on this log and the largest
+   * epoch <= it that the log knows, by the rules of LeaderEpochFileCache.endOffsetFor with the log
+   * end offset for the latest epoch; { epoch: -1, endOffset: -1 } (UNDEFINED_EPOCH and
+   * UNDEFINED_EPOCH_OFFSET) when there is no answer.
+   */
+  endOffsetForEpoch(leaderEpoch: number): EpochEndOffset {
+    return this.epochCache.endOffsetFor(leaderEpoch, this.leo);
+  }
+
+  /**
+   * Records that `leaderEpoch` starts at `startOffset` (Kafka's maybeAssignEpochStartOffset): a new
+   * leader calls it with its log end offset on election, before appending anything, so that
+   * followers asking for the previous epoch get its true end.
+   */
+  maybeAssignEpochStartOffset(leaderEpoch: number, startOffset: number): Promise<void> {
+    return this.mutate('assigning a leader epoch start offset', () => this.epochCache.assign(leaderEpoch, startOffset));
+  }
+
   /** The segments, oldest first (a copy). */
   logSegments(): LogSegment[] {
     return [...this.segments];
@@ -179,7 +219,9 @@ export class Log extends EventEmitter {
       try {
         return await task();
       } catch (err) {
-        if (err instanceof KafkaError || err instanceof UnexpectedAppendOffsetError || err instanceof RangeError) throw err;
+        if (err instanceof KafkaError || err instanceof UnexpectedAppendOffsetError || err instanceof OffsetsOutOfOrderError || err instanceof RangeError) {
+          throw err;
+        }
         this.failure = err;
         this.logger.error(`Error while ${what} for ${this.name} in dir ${this.parentDir}`, err);
         throw new KafkaStorageError(`Error while ${what} for ${this.name} in dir ${this.parentDir}`, { cause: err });
@@ -190,7 +232,8 @@ export class Log extends EventEmitter {
   /**
    * Appends a producer's (or a coordinator's) records: validates them, re-encodes them if the topic's
    * compression.type asks for another codec, assigns offsets from the log end offset with the leader
-   * epoch, stamps LogAppendTime if the topic uses it, rolls if needed and writes. Validation and
+   * epoch (which the leader epoch cache records at the first offset, unless negative), stamps
+   * LogAppendTime if the topic uses it, rolls if needed and writes. Validation and
    * re-encoding happen before the append queue; only offset assignment and the write are serialised.
    * Throws the KafkaError of a failed validation (with recordErrors).
    */
@@ -200,27 +243,17 @@ export class Log extends EventEmitter {
   ): Promise<LogAppendInfo> {
     this.checkUsable();
     const config = this.config;
-    const validation: ValidateRecordsOptions = {
-      origin: opts.origin ?? 'client',
-      maxMessageBytes: config.maxMessageBytes,
+    const prepared = await prepareLeaderRecords(records, {
+      config,
       now: opts.now ?? this.now(),
-      timestampType: config.messageTimestampType,
-      timestampBeforeMaxMs: config.messageTimestampBeforeMaxMs,
-      timestampAfterMaxMs: config.messageTimestampAfterMaxMs,
-      compacted: config.cleanupPolicy.includes('compact'),
+      origin: opts.origin ?? 'client',
       topicPartition: this.name,
-    };
-    let v = validateRecords(records, validation);
-    if (!v.ok) throw toAppendError(v);
-    const target = targetCompression(config.compressionType, v.compression);
-    if (target !== compressionName(v.compression)) {
-      records = await recompressBatch(records, target);
-      v = validateRecords(records, { ...validation, origin: 'coordinator' });
-      if (!v.ok) throw toAppendError(v);
-    }
-    const valid = v;
+    });
+    records = prepared.records;
+    const valid = prepared.valid;
     return this.append('appending', async () => {
       const now = opts.now ?? this.now();
+      checkFitsInSegment(records.length, { segmentBytes: config.segmentBytes, topicPartition: this.name });
       const logAppendTimeTopic = config.messageTimestampType === TimestampType.LogAppendTime;
       const firstOffset = this.leo;
       const lastOffset = assignOffsets(records, firstOffset, {
@@ -233,8 +266,9 @@ export class Log extends EventEmitter {
       }
       const maxTimestamp = logAppendTimeTopic ? now : valid.maxTimestamp;
       const offsetOfMaxTimestamp = logAppendTimeTopic ? lastOffset : firstOffset + Math.max(0, valid.offsetOfMaxTimestamp);
+      // Batches without an epoch (-1) are written as they are; Kafka would refuse them.
+      if (opts.leaderEpoch >= 0) await this.epochCache.assign(opts.leaderEpoch, firstOffset);
       await this.writeLocked(records, { firstOffset, lastOffset, maxTimestamp, offsetOfMaxTimestamp, now });
-      this.latestEpoch = opts.leaderEpoch;
       return {
         firstOffset,
         lastOffset,
@@ -250,12 +284,17 @@ export class Log extends EventEmitter {
   }
 
   /**
-   * Appends batches a follower fetched from the leader: offsets are kept; the batches are checked
-   * (size, magic, CRC, increasing offsets) and a trailing partial batch is dropped.
+   * Appends batches a follower fetched from the leader (any number of them): offsets and epochs are
+   * kept. The batches are checked (offsets strictly increasing, else OffsetsOutOfOrderError; size,
+   * magic and CRC, else the KafkaError of the failed check) and a trailing partial batch is dropped.
+   * A first offset below the log end offset throws UnexpectedAppendOffsetError. Each batch's
+   * partitionLeaderEpoch goes into the leader epoch cache before the data is written. Segments roll
+   * as for leader appends; see append-batches.ts for appends larger than segment.bytes.
    */
   appendAsFollower(records: Buffer): Promise<LogAppendInfo> {
     return this.append('appending as follower', async () => {
       const now = this.now();
+      checkOffsetsIncrease(records, { topicPartition: this.name });
       const v = validateRecords(records, { origin: 'replication', maxMessageBytes: this.config.maxMessageBytes, topicPartition: this.name });
       if (!v.ok) throw toAppendError(v);
       const data = records.subarray(0, v.validBytes);
@@ -274,14 +313,14 @@ export class Log extends EventEmitter {
       if (v.firstOffset < this.leo) {
         throw new UnexpectedAppendOffsetError(
           `Unexpected offset in append to ${this.name}. First offset ${v.firstOffset} is less than the next offset ${this.leo}. ` +
-            `First 10 offsets in append: ${[...batches(data)].slice(0, 10).map((b) => b.baseOffset).join(', ')}, last offset in append: ${v.lastOffset}.`,
+            `First 10 offsets in append: ${[...batches(data)].slice(0, 10).map((b) => b.baseOffset).join(', ')}, last offset in append: ${v.lastOffset}. ` +
+            `Log start offset = ${this.lso}`,
           { firstOffset: v.firstOffset, lastOffset: v.lastOffset },
         );
       }
-      await this.writeLocked(data, { ...info, now });
-      let lastEpoch = this.latestEpoch;
-      for (const b of batches(data)) lastEpoch = b.partitionLeaderEpoch;
-      this.latestEpoch = lastEpoch;
+      const runs = splitIntoSegmentRuns(data, { segmentBytes: this.config.segmentBytes, topicPartition: this.name });
+      await this.epochCache.assignAll(epochStartsOf(data));
+      for (const run of runs) await this.writeLocked(run.records, { ...run, now });
       return info;
     });
   }
@@ -297,17 +336,14 @@ export class Log extends EventEmitter {
     return info;
   }
 
-  /** Rolls if needed and writes batches with assigned offsets; updates the log end offset. */
+  /**
+   * Rolls if needed and writes batches with assigned offsets; updates the log end offset. The
+   * caller has checked that they fit in a segment.
+   */
   private async writeLocked(
     records: Buffer,
     a: { firstOffset: number; lastOffset: number; maxTimestamp: number; offsetOfMaxTimestamp: number; now: number },
   ): Promise<void> {
-    if (records.length > this.config.segmentBytes) {
-      throw new RecordBatchTooLargeError(
-        `Message batch size is ${records.length} bytes in append to partition ${this.name} which exceeds the maximum ` +
-          `configured segment size of ${this.config.segmentBytes}.`,
-      );
-    }
     let segment = this.activeSegment;
     const shouldRoll = await segment.shouldRoll({
       segmentBytes: this.config.segmentBytes,
@@ -349,8 +385,8 @@ export class Log extends EventEmitter {
   /**
    * Reads whole batches from `fetchOffset` on, found through the offset index: at most `maxBytes`
    * (but at least one batch when `minOneMessage`), only batches whose offsets are all below
-   * `maxOffset` (exclusive, e.g. the high watermark). Reads one segment, like Kafka. Throws
-   * OffsetOutOfRangeError outside [logStartOffset, logEndOffset].
+   * `maxOffset` (exclusive, e.g. the high watermark). Reads one segment, like Kafka (log-read.ts).
+   * Throws OffsetOutOfRangeError outside [logStartOffset, logEndOffset].
    */
   async read(fetchOffset: number, opts: { maxBytes: number; maxOffset?: number; minOneMessage: boolean }): Promise<LogReadInfo> {
     this.checkUsable();
@@ -370,50 +406,17 @@ export class Log extends EventEmitter {
     }
     const maxOffset = Math.min(opts.maxOffset ?? endOffset, endOffset);
     if (fetchOffset >= maxOffset) return result;
-    let index = this.floorIndex(fetchOffset);
-    let segment: LogSegment | undefined = this.segments[Math.max(index, 0)];
-    while (segment !== undefined) {
-      if (!segment.tryRetain()) {
-        // Deleted while we were reading the previous one: look it up again.
-        this.checkUsable();
-        index = this.floorIndex(Math.max(fetchOffset, segment.baseOffset));
-        segment = this.segments[Math.max(index, 0)];
-        continue;
-      }
-      let data;
-      try {
-        data = await segment.read(fetchOffset, { maxSize: opts.maxBytes, maxOffset, minOneMessage: opts.minOneMessage });
-      } finally {
-        segment.release();
-      }
-      if (data) {
-        if (data.records.length > 0) result.records.push(data.records);
-        result.firstOffset = data.firstOffset;
-        result.nextOffset = data.nextOffset;
-        return result;
-      }
-      const baseOffset: number = segment.baseOffset;
-      segment = this.segments.find((s) => s.baseOffset > baseOffset);
-    }
-    return result;
+    const read = await readFromSegments(fetchOffset, {
+      maxBytes: opts.maxBytes,
+      maxOffset,
+      minOneMessage: opts.minOneMessage,
+      log: this.segmentsForRead,
+    });
+    return { ...result, ...read };
   }
 
-  /** Index in `segments` of the last segment with baseOffset <= offset, or -1. */
-  private floorIndex(offset: number): number {
-    let lo = 0;
-    let hi = this.segments.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.segments[mid].baseOffset <= offset) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found;
-  }
+  /** What readFromSegments sees of this log. */
+  private readonly segmentsForRead = { segments: () => this.segments, checkUsable: () => this.checkUsable() };
 
   /** Runs `fn` on a segment held open for the duration. */
   private async withSegment<T>(segment: LogSegment, fn: (s: LogSegment) => Promise<T>): Promise<T | null> {
@@ -428,6 +431,7 @@ export class Log extends EventEmitter {
   /**
    * ListOffsets for `timestamp` (see log-offset-lookup.ts): -1 latest, -2 earliest, -3 max timestamp,
    * -4 earliest local, -5 latest tiered, else the first record with a timestamp >= it; null if none.
+   * The leader epoch comes from the leader epoch cache (KIP-279, as ListOffsets v4+ reports it).
    */
   fetchOffsetByTimestamp(timestamp: number): Promise<TimestampAndOffset | null> {
     this.checkUsable();
@@ -435,19 +439,24 @@ export class Log extends EventEmitter {
       segments: [...this.segments],
       logStartOffset: this.lso,
       logEndOffset: this.leo,
-      latestEpoch: this.latestEpoch,
+      leaderEpochCache: this.epochCache,
       withSegment: (segment, fn) => this.withSegment(segment, fn),
     });
   }
 
   /**
-   * Removes everything at and after `targetOffset` (follower truncation). No-op when the log ends
-   * at or before it. Returns whether anything was removed.
+   * Removes everything at and after `targetOffset` (follower truncation) and the leader epoch
+   * entries that started there. When the log ends at or before it only the epoch cache is truncated
+   * to the log end (an epoch this broker assigned as leader may have no data). Returns whether
+   * anything was removed from the log.
    */
   truncateTo(targetOffset: number): Promise<boolean> {
     if (targetOffset < 0) return Promise.reject(new RangeError(`Cannot truncate partition ${this.name} to a negative offset (${targetOffset}).`));
     return this.mutate('truncating', async () => {
-      if (targetOffset >= this.leo) return false;
+      if (targetOffset >= this.leo) {
+        await this.epochCache.truncateFromEnd(this.leo);
+        return false;
+      }
       this.logger.info(`Truncating to offset ${targetOffset}`);
       this.truncations++;
       if (this.segments[0].baseOffset > targetOffset) {
@@ -461,20 +470,16 @@ export class Log extends EventEmitter {
       this.recovery = Math.min(this.recovery, this.leo);
       this.lso = Math.min(this.lso, this.leo);
       this.hw = Math.min(this.hw, this.leo);
-      this.latestEpoch = (await this.activeSegment.lastBatch())?.partitionLeaderEpoch ?? (await this.lastEpochBefore());
+      // The log end may fall below the target (whole batches go), so truncate the epochs to it.
+      await this.epochCache.truncateFromEnd(this.leo);
       return true;
     });
   }
 
-  private async lastEpochBefore(): Promise<number> {
-    for (let i = this.segments.length - 1; i >= 0; i--) {
-      const last = await this.segments[i].lastBatch();
-      if (last) return last.partitionLeaderEpoch;
-    }
-    return -1;
-  }
-
-  /** Deletes every segment and starts an empty log at `newOffset` (Kafka's truncateFullyAndStartAt). */
+  /**
+   * Deletes every segment and starts an empty log at `newOffset`, clearing the leader epoch cache
+   * (Kafka's truncateFullyAndStartAt).
+   */
   truncateFullyAndStartAt(newOffset: number): Promise<void> {
     return this.mutate('truncating fully', async () => {
       this.truncations++;
@@ -490,7 +495,7 @@ export class Log extends EventEmitter {
     this.lso = newOffset;
     this.recovery = newOffset;
     this.hw = newOffset;
-    this.latestEpoch = -1;
+    await this.epochCache.clear();
   }
 
   /**
@@ -534,6 +539,7 @@ export class Log extends EventEmitter {
       this.logger.info(`Incremented log start offset to ${newStart} due to segment deletion`);
       this.lso = newStart;
       this.hw = Math.max(this.hw, this.lso);
+      await this.epochCache.truncateFromStart(this.lso);
     }
     return deletable.length;
   }
@@ -561,8 +567,9 @@ export class Log extends EventEmitter {
   }
 
   /**
-   * Moves the log start offset forward (DeleteRecords); segments below it are deleted by the next
-   * retention run. Throws OffsetOutOfRangeError beyond the high watermark.
+   * Moves the log start offset forward (DeleteRecords) and truncates the leader epoch cache from
+   * it; segments below it are deleted by the next retention run. Throws OffsetOutOfRangeError beyond
+   * the high watermark.
    */
   maybeIncrementLogStartOffset(offset: number): Promise<void> {
     return this.mutate('incrementing the log start offset', async () => {
@@ -574,6 +581,7 @@ export class Log extends EventEmitter {
       if (offset > this.lso) {
         this.logger.info(`Incremented log start offset to ${offset} due to client delete records request`);
         this.lso = offset;
+        await this.epochCache.truncateFromStart(offset);
       }
     });
   }

@@ -67,7 +67,12 @@ test('appends take dense offsets from the log end offset and are readable', asyn
       [0, 2, 5, true],
       [3, 4, 5, true],
     ]);
-    assert.deepEqual(await readdir(partitionDir), ['00000000000000000000.index', '00000000000000000000.log', '00000000000000000000.timeindex']);
+    assert.deepEqual(await readdir(partitionDir), [
+      '00000000000000000000.index',
+      '00000000000000000000.log',
+      '00000000000000000000.timeindex',
+      'leader-epoch-checkpoint',
+    ]);
     assert.equal((await stat(path.join(partitionDir, '00000000000000000000.log'))).size, log.size);
   } finally {
     await closeAll();
