@@ -1,0 +1,190 @@
+/**
+ * kafka-configs through `--bootstrap-server`: Kafka 3.9's ConfigCommand.describeResourceConfig /
+ * alterConfig for topics and brokers, over the Kafka protocol as Kafka's Admin client sends it:
+ * DescribeConfigs, IncrementalAlterConfigs (topics) and AlterConfigs (brokers) go to the broker a
+ * per-broker resource names, anything else to any broker; Metadata lists the topics and brokers when no
+ * entity name is given.
+ */
+import { Admin, ConfigResourceType } from '../client/admin';
+import { KafkaResponseError, isRetriable } from '../client/client-errors';
+import { KafkaClient, type ClientLogger } from '../client/kafka-client';
+import type { BrokerConnection } from '../client/broker-connection';
+import { InvalidConfigurationError } from '../common/kafka-error';
+import { ApiKeys, ErrorCode, type RequestInputOf } from '../protocol';
+import { validateTopicName } from '../zk/admin-zk-client';
+import { IllegalArgumentError } from './topic-command-support';
+import { clientSettingsFrom } from './topic-service-admin';
+import type { ToolIO } from './tool-support';
+
+/** Java's ConfigEntry.ConfigSource names, by DescribeConfigs source id. */
+const SOURCE_NAMES: Readonly<Record<number, string>> = {
+  0: 'UNKNOWN',
+  1: 'DYNAMIC_TOPIC_CONFIG',
+  2: 'DYNAMIC_BROKER_CONFIG',
+  3: 'DYNAMIC_DEFAULT_BROKER_CONFIG',
+  4: 'STATIC_BROKER_CONFIG',
+  5: 'DEFAULT_CONFIG',
+  6: 'DYNAMIC_BROKER_LOGGER_CONFIG',
+  7: 'DYNAMIC_CLIENT_METRICS_CONFIG',
+  8: 'DYNAMIC_GROUP_CONFIG',
+};
+
+/** One described config, as Kafka's ConfigEntry. */
+interface DescribedEntry {
+  name: string;
+  value: string | null;
+  source: number;
+  isSensitive: boolean;
+  synonyms: { name: string; value: string | null; source: number }[];
+}
+
+/** How long the tool waits for each call (Kafka's `.get(30s)` for describes, `.get(60s)` for alters). */
+const DESCRIBE_TIMEOUT_MS = 30_000;
+const ALTER_TIMEOUT_MS = 60_000;
+
+/** kafka-configs over the Kafka protocol. */
+export class AdminConfigService {
+  private readonly client: KafkaClient;
+  private readonly admin: Admin;
+
+  constructor(
+    private readonly io: ToolIO,
+    options: { bootstrapServers: string; commandConfig: Record<string, string>; logger?: ClientLogger },
+  ) {
+    const settings = clientSettingsFrom(options.commandConfig);
+    const clientId = settings.clientId ?? 'adminclient-1';
+    this.client = new KafkaClient({
+      bootstrapServers: options.bootstrapServers,
+      clientId,
+      logContext: `AdminClient clientId=${clientId}`,
+      requestTimeoutMs: settings.requestTimeoutMs,
+      retryBackoffMs: settings.retryBackoffMs,
+      connectTimeoutMs: settings.connectTimeoutMs,
+      logger: options.logger,
+    });
+    this.admin = new Admin(this.client, { defaultApiTimeoutMs: Math.min(settings.defaultApiTimeoutMs ?? DESCRIBE_TIMEOUT_MS, DESCRIBE_TIMEOUT_MS) });
+  }
+
+  /** `--describe`: the named entity, or every topic / every broker and the cluster default. */
+  async describeConfig(entityType: string, entityName: string | undefined, describeAll: boolean): Promise<void> {
+    let entities: string[];
+    if (entityName !== undefined) entities = [entityName];
+    else if (entityType === 'topics') entities = (await this.admin.listTopics({ listInternal: true })).map((t) => t.name);
+    else entities = [...(await this.admin.describeCluster()).brokers.map((b) => String(b.nodeId)), ''];
+    for (const entity of entities) {
+      if (entity === '') this.io.out(`Default configs for ${entityType} in the cluster are:\n`);
+      else this.io.out(`${describeAll ? 'All' : 'Dynamic'} configs for ${entityType.slice(0, -1)} ${entity} are:\n`);
+      for (const e of await this.getResourceConfig(entityType, entity, { includeSynonyms: true, describeAll })) {
+        const synonyms = e.synonyms.map((s) => `${SOURCE_NAMES[s.source] ?? 'UNKNOWN'}:${s.name}=${s.value}`).join(', ');
+        this.io.out(`  ${e.name}=${e.value} sensitive=${e.isSensitive} synonyms={${synonyms}}\n`);
+      }
+    }
+  }
+
+  /** `--alter`: topics through IncrementalAlterConfigs, brokers through AlterConfigs with the whole new set. */
+  async alterConfig(entityType: string, entityName: string, toAdd: Record<string, string>, toDelete: string[]): Promise<void> {
+    const old = new Map((await this.getResourceConfig(entityType, entityName, { includeSynonyms: false, describeAll: false })).map((e) => [e.name, e]));
+    const invalid = toDelete.filter((name) => !old.has(name));
+    if (invalid.length > 0) throw new InvalidConfigurationError(`Invalid config(s): ${invalid.join(',')}`);
+    if (entityType === 'topics') {
+      const ops = [
+        ...Object.entries(toAdd).map(([name, value]) => ({ name, configOperation: 0, value })),
+        ...toDelete.map((name) => ({ name, configOperation: 1, value: '' })),
+      ];
+      await this.alter(ApiKeys.IncrementalAlterConfigs, { type: ConfigResourceType.TOPIC, name: entityName, configs: ops });
+    } else {
+      const entries = new Map<string, string | null>([...old].map(([name, e]) => [name, e.value]));
+      for (const [name, value] of Object.entries(toAdd)) entries.set(name, value);
+      for (const name of toDelete) entries.delete(name);
+      const sensitive = [...entries].filter(([, value]) => value === null).map(([name]) => name);
+      if (sensitive.length > 0) {
+        throw new InvalidConfigurationError(
+          `All sensitive broker config entries must be specified for --alter, missing entries: Set(${sensitive.join(', ')})`,
+        );
+      }
+      const configs = [...entries].map(([name, value]) => ({ name, value }));
+      await this.alter(ApiKeys.AlterConfigs, { type: ConfigResourceType.BROKER, name: entityName, configs });
+    }
+    if (entityName !== '') this.io.out(`Completed updating config for ${entityType.slice(0, -1)} ${entityName}.\n`);
+    else this.io.out(`Completed updating default config for ${entityType} in the cluster.\n`);
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  /** ConfigCommand.getResourceConfig: the entity's configs, only the dynamic ones unless describeAll, by name. */
+  private async getResourceConfig(
+    entityType: string,
+    entityName: string,
+    options: { includeSynonyms: boolean; describeAll: boolean },
+  ): Promise<DescribedEntry[]> {
+    let type: number;
+    let dynamicSource: number;
+    if (entityType === 'topics') {
+      if (entityName !== '') validateTopicName(entityName);
+      type = ConfigResourceType.TOPIC;
+      dynamicSource = 1;
+    } else {
+      if (entityName !== '' && !/^[+-]?\d+$/.test(entityName)) {
+        throw new IllegalArgumentError(`The entity name for ${entityType} must be a valid integer broker id, found: ${entityName}`);
+      }
+      type = ConfigResourceType.BROKER;
+      dynamicSource = entityName === '' ? 3 : 2;
+    }
+    const entries = await this.describeConfigs(type, entityName, options.includeSynonyms);
+    return entries.filter((e) => options.describeAll || e.source === dynamicSource).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** A connection to the broker a per-broker resource names, else to any broker (Kafka's Admin routing). */
+  private connectionFor(type: number, name: string): Promise<BrokerConnection> {
+    return type === ConfigResourceType.BROKER && name !== '' ? this.client.connectionTo(Number(name)) : this.client.anyConnection();
+  }
+
+  private async describeConfigs(type: number, name: string, includeSynonyms: boolean): Promise<DescribedEntry[]> {
+    const result = await this.withRetries(async () => {
+      const conn = await this.connectionFor(type, name);
+      const version = conn.pickVersion(ApiKeys.DescribeConfigs, 1, 4);
+      const request = {
+        resources: [{ resourceType: type, resourceName: name, configurationKeys: null }],
+        includeSynonyms,
+        includeDocumentation: false,
+      } as RequestInputOf<typeof ApiKeys.DescribeConfigs>;
+      const response = await conn.request(ApiKeys.DescribeConfigs, version, request);
+      return response.results[0];
+    }, DESCRIBE_TIMEOUT_MS, 'describeConfigs');
+    if (result === undefined) throw new KafkaResponseError(ErrorCode.UNKNOWN_SERVER_ERROR, { message: 'No result in the response' });
+    if (result.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(result.errorCode, { message: result.errorMessage });
+    return result.configs.map((c) => ({ name: c.name, value: c.value, source: c.configSource, isSensitive: c.isSensitive, synonyms: c.synonyms }));
+  }
+
+  private async alter(
+    apiKey: typeof ApiKeys.AlterConfigs | typeof ApiKeys.IncrementalAlterConfigs,
+    resource: { type: number; name: string; configs: { name: string; value: string | null; configOperation?: number }[] },
+  ): Promise<void> {
+    const result = await this.withRetries(async () => {
+      const conn = await this.connectionFor(resource.type, resource.name);
+      const maxVersion = apiKey === ApiKeys.AlterConfigs ? 2 : 1;
+      const version = conn.pickVersion(apiKey, 0, maxVersion);
+      const request = {
+        resources: [{ resourceType: resource.type, resourceName: resource.name, configs: resource.configs }],
+        validateOnly: false,
+      };
+      const response = await conn.request(apiKey, version, request as RequestInputOf<typeof apiKey>);
+      return response.responses[0];
+    }, ALTER_TIMEOUT_MS, apiKey === ApiKeys.AlterConfigs ? 'alterConfigs' : 'incrementalAlterConfigs');
+    if (result === undefined) throw new KafkaResponseError(ErrorCode.UNKNOWN_SERVER_ERROR, { message: 'No result in the response' });
+    if (result.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(result.errorCode, { message: result.errorMessage });
+  }
+
+  private withRetries<T>(fn: () => Promise<T>, timeoutMs: number, operation: string): Promise<T> {
+    return this.client.retry(fn, {
+      timeoutMs,
+      operation,
+      retriable: isRetriable,
+      onRetry: async () => {
+        await this.client.fetchMetadata([]).catch(() => undefined);
+      },
+    });
+  }
+}
