@@ -25,6 +25,8 @@ interface RemoteReplicaState {
   logEndOffset: number;
   lastCaughtUpTimeMs: number;
   lastFetchTimeMs: number;
+  /** The leader's log end offset when this follower last fetched (Kafka's lastFetchLeaderLogEndOffset). */
+  lastFetchLeaderLogEndOffset: number;
 }
 
 /** A point of the log: the offset after an append and the cumulative bytes appended up to it. */
@@ -42,6 +44,10 @@ export class Partition {
   assignment: number[] = [];
   topicId = 'AAAAAAAAAAAAAAAAAAAAAA';
   log: Log | undefined;
+  /** The log end offset when this broker became leader in the current epoch. */
+  leaderEpochStartOffset = -1;
+  /** An ISR write to ZooKeeper is in flight; no other ISR change starts meanwhile. */
+  isrUpdateInFlight = false;
 
   private readonly remoteReplicas = new Map<number, RemoteReplicaState>();
   /** Cumulative bytes appended since this broker loaded the partition; compared against marks. */
@@ -87,8 +93,9 @@ export class Partition {
     this.remoteReplicas.clear();
     for (const id of state.replicas) {
       if (id === this.localBrokerId) continue;
-      this.remoteReplicas.set(id, { logEndOffset: -1, lastCaughtUpTimeMs: now, lastFetchTimeMs: now });
+      this.remoteReplicas.set(id, { logEndOffset: -1, lastCaughtUpTimeMs: now, lastFetchTimeMs: now, lastFetchLeaderLogEndOffset: -1 });
     }
+    this.leaderEpochStartOffset = log.logEndOffset;
     this.maybeIncrementLeaderHW();
     return isNewLeader;
   }
@@ -108,15 +115,41 @@ export class Partition {
     return this.isLeader ? this.maybeIncrementLeaderHW() : false;
   }
 
-  /** Records a follower's fetch position (its log end offset). */
+  /**
+   * Records a follower's fetch position (its log end offset). A follower is caught up when it fetched from
+   * the leader's log end offset, or from where the leader's log ended at its previous fetch (Kafka's rule).
+   */
   updateFollowerFetchState(replicaId: number, logEndOffset: number): boolean {
     const state = this.remoteReplicas.get(replicaId);
-    if (!state) return false;
+    if (!state || !this.log) return false;
     const now = this.now();
+    const leaderEnd = this.log.logEndOffset;
+    if (logEndOffset >= leaderEnd) state.lastCaughtUpTimeMs = now;
+    else if (logEndOffset >= state.lastFetchLeaderLogEndOffset) {
+      state.lastCaughtUpTimeMs = Math.max(state.lastCaughtUpTimeMs, state.lastFetchTimeMs);
+    }
     state.logEndOffset = logEndOffset;
     state.lastFetchTimeMs = now;
-    if (this.log && logEndOffset >= this.log.logEndOffset) state.lastCaughtUpTimeMs = now;
+    state.lastFetchLeaderLogEndOffset = leaderEnd;
     return this.maybeIncrementLeaderHW();
+  }
+
+  /** ISR members (other than the leader) that have not caught up within maxLagMs. */
+  outOfSyncReplicas(maxLagMs: number): number[] {
+    if (!this.isLeader) return [];
+    const now = this.now();
+    return this.isr.filter((id) => {
+      if (id === this.localBrokerId) return false;
+      const state = this.remoteReplicas.get(id);
+      return !state || now - state.lastCaughtUpTimeMs > maxLagMs;
+    });
+  }
+
+  /** Whether a follower outside the ISR has caught up enough to join it (Kafka's isFollowerInSync). */
+  isIsrExpansionCandidate(replicaId: number): boolean {
+    if (!this.isLeader || !this.log || this.isr.includes(replicaId) || !this.assignment.includes(replicaId)) return false;
+    const state = this.remoteReplicas.get(replicaId);
+    return !!state && state.logEndOffset >= this.log.highWatermark && state.logEndOffset >= this.leaderEpochStartOffset;
   }
 
   /** The HW is the smallest log end offset over the ISR. Returns true if it moved forward. */

@@ -20,6 +20,9 @@ import { DelayedOperationPurgatory } from '../server/purgatory/delayed-operation
 import { DelayedFetch, type DelayedFetchPartition } from './delayed-fetch';
 import { DelayedProduce, type DelayedProducePartition } from './delayed-produce';
 import { Partition, type LeaderAndIsrPartitionInfo } from './partition';
+import type { ZkIsrManager } from './zk-isr-manager';
+import type { ReplicaFetcherManager } from './replica-fetcher-manager';
+import type { SourceBroker } from './replica-fetcher';
 import { ErrorCode as Errors } from '../protocol/errors';
 import { recordErrorsOf } from '../log/log-errors';
 import type { RecordError } from '../protocol/records/produce-validation';
@@ -41,6 +44,14 @@ export interface ReplicaManagerOptions {
   logger: ReplicaManagerLogger;
   stateChangeLogger: ReplicaManagerLogger;
   now?: () => number;
+  /** Writes leader-side ISR changes to ZooKeeper; without it (unit tests) the ISR never changes locally. */
+  isrManager?: ZkIsrManager;
+  /** Follower replication; without it followers only keep their logs. */
+  fetcherManager?: ReplicaFetcherManager;
+  /** replica.lag.time.max.ms */
+  replicaLagTimeMaxMs?: number;
+  /** Listener followers use to reach leaders when LeaderAndIsr names no live leader endpoint. */
+  interBrokerListenerName?: string;
 }
 
 export interface LeaderAndIsrPartitionRequest extends LeaderAndIsrPartitionInfo {
@@ -115,8 +126,62 @@ export class ReplicaManager {
   /** This broker's epoch: czxid of /brokers/ids/<id>; set by the server after (re-)registration. */
   brokerEpoch = -1;
 
+  private isrExpirationTimer: NodeJS.Timeout | undefined;
+
   constructor(private readonly opts: ReplicaManagerOptions) {
     this.now = opts.now ?? Date.now;
+  }
+
+  /** Starts the ISR expiration task (every replica.lag.time.max.ms / 2) and ISR change propagation. */
+  startup(): void {
+    const lag = this.opts.replicaLagTimeMaxMs;
+    if (lag === undefined || !this.opts.isrManager) return;
+    this.opts.isrManager.start();
+    this.isrExpirationTimer = setInterval(() => {
+      this.maybeShrinkIsr(lag).catch((err: unknown) => this.opts.logger.error('Error while shrinking ISRs', err));
+    }, Math.max(100, Math.floor(lag / 2)));
+    this.isrExpirationTimer.unref();
+  }
+
+  /** Removes followers that have not caught up within replica.lag.time.max.ms from the ISR of led partitions. */
+  async maybeShrinkIsr(maxLagMs: number): Promise<void> {
+    const isrManager = this.opts.isrManager;
+    if (!isrManager) return;
+    for (const partition of this.partitions.values()) {
+      if (!partition.isLeader || partition.isrUpdateInFlight) continue;
+      const outOfSync = partition.outOfSyncReplicas(maxLagMs);
+      if (outOfSync.length === 0) continue;
+      const newIsr = partition.isr.filter((id) => !outOfSync.includes(id));
+      this.opts.logger.info(
+        `[Partition ${partition.key} broker=${this.opts.brokerId}] Shrinking ISR from ${partition.isr.join(',')} to ` +
+          `${newIsr.join(',')}. Leader: (highWatermark: ${partition.highWatermark}, endOffset: ` +
+          `${partition.log?.logEndOffset}). Out of sync replicas: ${outOfSync.join(',')}.`,
+      );
+      await this.changeIsr(partition, newIsr);
+    }
+  }
+
+  private async maybeExpandIsr(partition: Partition, replicaId: number): Promise<void> {
+    if (!this.opts.isrManager || partition.isrUpdateInFlight || !partition.isIsrExpansionCandidate(replicaId)) return;
+    const newIsr = [...partition.isr, replicaId];
+    this.opts.logger.info(
+      `[Partition ${partition.key} broker=${this.opts.brokerId}] Expanding ISR from ${partition.isr.join(',')} to ${newIsr.join(',')}`,
+    );
+    await this.changeIsr(partition, newIsr);
+  }
+
+  private async changeIsr(partition: Partition, newIsr: number[]): Promise<void> {
+    partition.isrUpdateInFlight = true;
+    try {
+      if (await this.opts.isrManager!.updateIsr(partition, newIsr)) {
+        // A smaller ISR may let the high watermark move, and waiting produces see the new ISR size.
+        partition.maybeIncrementLeaderHW();
+        this.fetchPurgatory.checkAndComplete(partition.key);
+        this.producePurgatory.checkAndComplete(partition.key);
+      }
+    } finally {
+      partition.isrUpdateInFlight = false;
+    }
   }
 
   getPartition(topic: string, partition: number): Partition | undefined {
@@ -132,6 +197,7 @@ export class ReplicaManager {
     controllerId: number,
     controllerEpoch: number,
     states: LeaderAndIsrPartitionRequest[],
+    liveLeaders: { brokerId: number; hostName: string; port: number }[] = [],
   ): Promise<{ errorCode: number; partitionErrors: PartitionError[] }> {
     const log = this.opts.stateChangeLogger;
     if (controllerEpoch < this.controllerEpoch) {
@@ -143,6 +209,7 @@ export class ReplicaManager {
     }
     this.controllerEpoch = controllerEpoch;
     const partitionErrors: PartitionError[] = [];
+    const followers: { partition: Partition; leader: SourceBroker }[] = [];
     for (const state of states) {
       const key = `${state.topic}-${state.partition}`;
       const result: PartitionError = {
@@ -178,6 +245,9 @@ export class ReplicaManager {
         if (state.topicId !== 'AAAAAAAAAAAAAAAAAAAAAA') partition.topicId = state.topicId;
         const partitionLog = await this.getOrCreateLog(state.topic, state.partition);
         if (state.leader === this.opts.brokerId) {
+          this.opts.fetcherManager?.removeFetcherForPartitions([key]);
+          // A new leader records where its epoch starts, so followers can truncate against it (KIP-101).
+          await partitionLog.maybeAssignEpochStartOffset(state.leaderEpoch, partitionLog.logEndOffset);
           partition.makeLeader(state, partitionLog);
           log.info(
             `[Broker id=${this.opts.brokerId}] Leader ${key} with topic id ${partition.topicId} starts at leader epoch ` +
@@ -186,7 +256,13 @@ export class ReplicaManager {
               `replicas [${state.replicas.join(',')}]. Previous leader epoch was ${partition.leaderEpoch}.`,
           );
         } else {
+          this.opts.fetcherManager?.removeFetcherForPartitions([key]);
           partition.makeFollower(state, partitionLog);
+          const leader = this.leaderEndpoint(state.leader, liveLeaders);
+          if (leader) followers.push({ partition, leader });
+          else if (state.leader >= 0) {
+            log.warn(`[Broker id=${this.opts.brokerId}] No endpoint known for leader ${state.leader} of ${key}; not fetching`);
+          }
           log.info(
             `[Broker id=${this.opts.brokerId}] Follower ${key} starts at leader epoch ${state.leaderEpoch} from ` +
               `offset ${partitionLog.logEndOffset} with partition epoch ${state.partitionEpoch} and high watermark ` +
@@ -202,7 +278,20 @@ export class ReplicaManager {
       this.fetchPurgatory.checkAndComplete(key);
       this.producePurgatory.checkAndComplete(key);
     }
+    if (followers.length > 0) this.opts.fetcherManager?.addFetcherForPartitions(followers);
     return { errorCode: Errors.NONE, partitionErrors };
+  }
+
+  private leaderEndpoint(
+    leaderId: number,
+    liveLeaders: { brokerId: number; hostName: string; port: number }[],
+  ): SourceBroker | undefined {
+    if (leaderId < 0) return undefined;
+    const live = liveLeaders.find((l) => l.brokerId === leaderId);
+    if (live) return { id: leaderId, host: live.hostName, port: live.port };
+    const listener = this.opts.interBrokerListenerName;
+    const ep = listener !== undefined ? this.opts.metadataCache.endPoint(leaderId, listener) : undefined;
+    return ep ? { id: leaderId, host: ep.host, port: ep.port } : undefined;
   }
 
   /** Stops replicas (and deletes their logs when asked). Returns per-partition errors. */
@@ -230,6 +319,7 @@ export class ReplicaManager {
         result.errorCode = Errors.FENCED_LEADER_EPOCH;
         continue;
       }
+      this.opts.fetcherManager?.removeFetcherForPartitions([key]);
       if (partition) {
         this.partitions.delete(key);
         // Detach the log so waiting fetches and produces complete with an error.
@@ -355,9 +445,15 @@ export class ReplicaManager {
     if (isFollower) {
       for (const p of params.partitions) {
         const partition = this.partitions.get(`${p.topic}-${p.partition}`);
-        if (partition?.isLeader && partition.updateFollowerFetchState(params.replicaId, p.fetchOffset)) {
+        if (!partition?.isLeader) continue;
+        if (partition.updateFollowerFetchState(params.replicaId, p.fetchOffset)) {
           this.fetchPurgatory.checkAndComplete(partition.key);
           this.producePurgatory.checkAndComplete(partition.key);
+        }
+        if (partition.isIsrExpansionCandidate(params.replicaId)) {
+          this.maybeExpandIsr(partition, params.replicaId).catch((err: unknown) =>
+            this.opts.logger.error(`Error while expanding the ISR of ${partition.key}`, err),
+          );
         }
       }
     }
@@ -488,7 +584,9 @@ export class ReplicaManager {
         return { errorCode: Errors.NONE, offset: upperBound, timestamp: -1, leaderEpoch: partition.leaderEpoch };
       }
       if (opts.timestamp === EARLIEST_TIMESTAMP || opts.timestamp === EARLIEST_LOCAL_TIMESTAMP) {
-        return { errorCode: Errors.NONE, offset: log.logStartOffset, timestamp: -1, leaderEpoch: partition.leaderEpoch };
+        // The epoch of the earliest offset comes from the log's epoch cache, not the current epoch.
+        const earliest = await log.fetchOffsetByTimestamp(EARLIEST_TIMESTAMP);
+        return { errorCode: Errors.NONE, offset: log.logStartOffset, timestamp: -1, leaderEpoch: earliest?.leaderEpoch ?? -1 };
       }
       if (opts.timestamp === LATEST_TIERED_TIMESTAMP) {
         // No tiered storage: there is no tiered offset.
@@ -506,6 +604,33 @@ export class ReplicaManager {
     }
   }
 
+  /** OffsetForLeaderEpoch for one partition: where `leaderEpoch` ends in the leader's log. */
+  async lastOffsetForLeaderEpoch(opts: {
+    topic: string;
+    partition: number;
+    currentLeaderEpoch: number;
+    leaderEpoch: number;
+    /** -2 (debugging) may ask any replica; everyone else asks the leader. */
+    replicaId: number;
+  }): Promise<{ errorCode: number; leaderEpoch: number; endOffset: number }> {
+    const none = (errorCode: number) => ({ errorCode, leaderEpoch: -1, endOffset: -1 });
+    const partition = this.partitions.get(`${opts.topic}-${opts.partition}`);
+    const log = partition?.log;
+    if (!partition || !log) {
+      return none(
+        this.opts.metadataCache.partitionState(opts.topic, opts.partition)
+          ? Errors.NOT_LEADER_OR_FOLLOWER
+          : Errors.UNKNOWN_TOPIC_OR_PARTITION,
+      );
+    }
+    if (opts.replicaId !== -2 && !partition.isLeader) return none(Errors.NOT_LEADER_OR_FOLLOWER);
+    if (opts.currentLeaderEpoch >= 0 && opts.currentLeaderEpoch !== partition.leaderEpoch) {
+      return none(opts.currentLeaderEpoch < partition.leaderEpoch ? Errors.FENCED_LEADER_EPOCH : Errors.UNKNOWN_LEADER_EPOCH);
+    }
+    const r = log.endOffsetForEpoch(opts.leaderEpoch);
+    return { errorCode: Errors.NONE, leaderEpoch: r.epoch, endOffset: r.endOffset };
+  }
+
   /** High watermarks of every hosted partition, for replication-offset-checkpoint. */
   highWatermarks(): Map<string, number> {
     const hw = new Map<string, number>();
@@ -513,8 +638,16 @@ export class ReplicaManager {
     return hw;
   }
 
-  /** Completes every waiting request (broker shutdown). */
-  shutdown(): void {
+  /** Called by the replica fetchers after a follower append. */
+  onFollowerAppend(partition: Partition, bytes: number): void {
+    if (partition.log) partition.onLocalAppend(partition.log.logEndOffset, bytes);
+  }
+
+  /** Stops fetchers and ISR tasks and completes every waiting request (broker shutdown). */
+  async shutdown(): Promise<void> {
+    if (this.isrExpirationTimer) clearInterval(this.isrExpirationTimer);
+    await this.opts.fetcherManager?.shutdown();
+    await this.opts.isrManager?.shutdown();
     this.fetchPurgatory.shutdown();
     this.producePurgatory.shutdown();
   }

@@ -8,6 +8,7 @@ import type { ReplicaManager } from '../replica/replica-manager';
 import type { ApiVersionRange } from './request-dispatcher';
 import type { ZkAdminManager } from './zk-admin-manager';
 import type { AutoTopicCreationManager } from './auto-topic-creation-manager';
+import type { KafkaController } from '../controller/kafka-controller';
 
 export interface BrokerServices {
   readonly brokerId: number;
@@ -19,6 +20,8 @@ export interface BrokerServices {
   readonly autoTopicCreation: AutoTopicCreationManager;
   /** Whether this broker is the active controller (CreateTopics/DeleteTopics are served only there). */
   isActiveController(): boolean;
+  /** This broker's controller component (active or not); undefined before startup finished. */
+  controller(): KafkaController | undefined;
   /** The version ranges this broker serves (ApiVersions). */
   apiVersions(): ApiVersionRange[];
   /** dataVersion of /feature, or -1 when unknown (ApiVersions FinalizedFeaturesEpoch). */

@@ -15,6 +15,8 @@ import { LogManager } from '../log/log-manager';
 import { readBrokerMetadata, writeBrokerMetadata } from '../log/broker-metadata';
 import { MetadataCache } from '../metadata/metadata-cache';
 import { ReplicaManager } from '../replica/replica-manager';
+import { ReplicaFetcherManager } from '../replica/replica-fetcher-manager';
+import { ZkIsrManager } from '../replica/zk-isr-manager';
 import { SocketServer } from '../network/socket-server';
 import { ZkSession } from '../zk/zk-session';
 import { KafkaZkClient } from '../zk/kafka-zk-client';
@@ -29,6 +31,7 @@ import { initializeDynamicBrokerConfig } from './config/dynamic-broker-config';
 import { AutoTopicCreationManager } from './auto-topic-creation-manager';
 import type { BrokerServices } from './broker-services';
 import { brokerRegistration } from './broker-registration';
+import { controlledShutdown } from './controlled-shutdown';
 
 export class KafkaServer {
   private readonly log: Logger;
@@ -41,6 +44,8 @@ export class KafkaServer {
   private dynamicConfigManager: DynamicConfigManager | undefined;
   private hwCheckpointTimer: NodeJS.Timeout | undefined;
   private featureEpoch = -1;
+  private startedUp = false;
+  private metadataCache: MetadataCache | undefined;
   private shuttingDown: Promise<void> | undefined;
   brokerId: number;
   clusterId = '';
@@ -102,7 +107,28 @@ export class KafkaServer {
     await logManager.startup();
 
     const metadataCache = new MetadataCache(this.brokerId);
+    this.metadataCache = metadataCache;
+    const fetcherLogger = this.logging.logger('kafka.server.ReplicaFetcherThread', '');
+    let replicaManagerRef: ReplicaManager | undefined;
+    const fetcherManager = new ReplicaFetcherManager(
+      {
+        brokerId: this.brokerId,
+        numFetchers: config.numReplicaFetchers,
+        fetchMaxWaitMs: config.replicaFetchWaitMaxMs,
+        fetchMinBytes: config.replicaFetchMinBytes,
+        fetchMaxBytes: config.replicaFetchMaxBytes,
+        fetchResponseMaxBytes: config.replicaFetchResponseMaxBytes,
+        fetchBackoffMs: config.replicaFetchBackoffMs,
+        socketTimeoutMs: config.replicaSocketTimeoutMs,
+      },
+      fetcherLogger,
+      { onFollowerAppend: (partition, bytes) => replicaManagerRef?.onFollowerAppend(partition, bytes) },
+    );
     const replicaManager = new ReplicaManager({
+      isrManager: new ZkIsrManager(zkClient, this.logging.logger('kafka.cluster.Partition', '')),
+      fetcherManager,
+      replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,
+      interBrokerListenerName: config.interBrokerListenerName,
       brokerId: this.brokerId,
       logManager,
       metadataCache,
@@ -111,6 +137,7 @@ export class KafkaServer {
       stateChangeLogger: this.logging.logger('state.change.logger', ''),
     });
     this.replicaManager = replicaManager;
+    replicaManagerRef = replicaManager;
 
     const adminManager = new ZkAdminManager({
       config,
@@ -134,6 +161,7 @@ export class KafkaServer {
       adminManager,
       autoTopicCreation,
       isActiveController: () => this.controller?.isActive ?? false,
+      controller: () => this.controller,
       apiVersions: () => dispatcher!.apiVersions(),
       finalizedFeaturesEpoch: () => this.featureEpoch,
     };
@@ -188,6 +216,7 @@ export class KafkaServer {
     await dynamicConfigManager.startup();
     this.featureEpoch = await zkClient.getFeatureZNodeVersion().catch(() => -1);
 
+    replicaManager.startup();
     logManager.startBackgroundTasks();
     this.hwCheckpointTimer = setInterval(() => {
       logManager.checkpointHighWatermarks(replicaManager.highWatermarks()).catch((err: unknown) =>
@@ -196,6 +225,7 @@ export class KafkaServer {
     }, config.replicaHighWatermarkCheckpointIntervalMs);
     this.hwCheckpointTimer.unref();
 
+    this.startedUp = true;
     this.log.info('started');
   }
 
@@ -215,6 +245,22 @@ export class KafkaServer {
         this.log.error(`Error during shutdown while ${what}`, err);
       }
     };
+    if (this.startedUp && this.config.controlledShutdownEnable && this.zkClient && this.replicaManager) {
+      const rm = this.replicaManager;
+      await step('running the controlled shutdown', async () => {
+        await controlledShutdown({
+          brokerId: this.brokerId,
+          brokerEpoch: () => rm.brokerEpoch,
+          maxRetries: this.config.controlledShutdownMaxRetries,
+          retryBackoffMs: this.config.controlledShutdownRetryBackoffMs,
+          requestTimeoutMs: this.config.requestTimeoutMs,
+          interBrokerListenerName: this.config.interBrokerListenerName,
+          metadataCache: this.metadataCache!,
+          zkClient: this.zkClient!,
+          logger: this.log,
+        });
+      });
+    }
     if (this.dynamicConfigManager) await step('stopping the dynamic config manager', () => this.dynamicConfigManager!.shutdown());
     if (this.socketServer) await step('stopping the socket server', () => this.socketServer!.shutdown());
     if (this.replicaManager) await step('stopping the replica manager', () => this.replicaManager!.shutdown());

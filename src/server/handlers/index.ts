@@ -5,6 +5,7 @@ import type { ApiHandler } from '../api-handler';
 import type { BrokerServices } from '../broker-services';
 import { alterConfigsHandler } from './alter-configs';
 import { apiVersionsHandler } from './api-versions';
+import { controlledShutdownHandler } from './controlled-shutdown';
 import { createPartitionsHandler } from './create-partitions';
 import { createTopicsHandler } from './create-topics';
 import { deleteTopicsHandler } from './delete-topics';
@@ -15,11 +16,12 @@ import { incrementalAlterConfigsHandler } from './incremental-alter-configs';
 import { leaderAndIsrHandler } from './leader-and-isr';
 import { listOffsetsHandler } from './list-offsets';
 import { metadataHandler } from './metadata';
+import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch';
 import { produceHandler } from './produce';
 import { stopReplicaHandler } from './stop-replica';
 import { updateMetadataHandler } from './update-metadata';
 
-export function createHandlers(broker: BrokerServices, stateChangeLogger: { warn(msg: string): void }): ApiHandler<any>[] {
+export function createHandlers(broker: BrokerServices, stateChangeLogger: { warn(msg: string): void; error(msg: string, err?: unknown): void }): ApiHandler<any>[] {
   return [
     produceHandler(broker),
     fetchHandler(broker),
@@ -36,5 +38,7 @@ export function createHandlers(broker: BrokerServices, stateChangeLogger: { warn
     incrementalAlterConfigsHandler(broker),
     createPartitionsHandler(broker),
     describeClusterHandler(broker),
+    offsetForLeaderEpochHandler(broker),
+    controlledShutdownHandler(broker, stateChangeLogger),
   ];
 }

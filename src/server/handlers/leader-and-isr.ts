@@ -44,7 +44,7 @@ export function leaderAndIsrHandler(broker: BrokerServices, stateChangeLogger: {
         });
       for (const p of request.ungroupedPartitionStates) add(p.topicName, ZERO_UUID, p);
       for (const t of request.topicStates) for (const p of t.partitionStates) add(t.topicName, t.topicId, p);
-      const result = await rm.becomeLeaderOrFollower(request.controllerId, request.controllerEpoch, states);
+      const result = await rm.becomeLeaderOrFollower(request.controllerId, request.controllerEpoch, states, request.liveLeaders);
       if (result.errorCode !== ErrorCode.NONE) return { errorCode: result.errorCode, partitionErrors: [], topics: [] };
       if (version < 5) {
         return {

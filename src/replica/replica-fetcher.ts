@@ -1,0 +1,359 @@
+/**
+ * ReplicaFetcher (Kafka's ReplicaFetcherThread / AbstractFetcherThread): one fetch loop per leader broker
+ * that keeps this broker's follower replicas of that leader's partitions up to date.
+ *
+ * Each partition starts in the Truncating state: the follower asks the leader for the end offset of its own
+ * latest leader epoch (OffsetsForLeaderEpoch, KIP-101/279) and truncates its log to where the two logs agree
+ * (to the high watermark when the log holds no epochs yet). It then fetches from its log end offset with its
+ * broker id as replica id, appends the leader's batches as they are (offsets already assigned), and takes
+ * the leader's high watermark and log start offset. An offset out of range is resolved with ListOffsets
+ * against the leader; a fenced or unknown leader epoch waits for the controller's next LeaderAndIsr.
+ */
+import { ApiKeys, ErrorCode } from '../protocol';
+import { BrokerConnection } from '../client/broker-connection';
+import { KafkaError } from '../common/kafka-error';
+import type { Partition } from './partition';
+
+export interface FetcherLogger {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string, err?: unknown): void;
+  debug(msg: string): void;
+  isDebugEnabled(): boolean;
+}
+
+export interface ReplicaFetcherConfig {
+  brokerId: number;
+  fetchMaxWaitMs: number;
+  fetchMinBytes: number;
+  fetchMaxBytes: number;
+  fetchResponseMaxBytes: number;
+  fetchBackoffMs: number;
+  socketTimeoutMs: number;
+}
+
+export interface SourceBroker {
+  id: number;
+  host: string;
+  port: number;
+}
+
+type FetchState = 'Truncating' | 'Fetching' | 'Delayed';
+
+interface FetchedPartition {
+  partition: Partition;
+  state: FetchState;
+  /** Leader epoch this fetch state belongs to; a new LeaderAndIsr replaces the entry. */
+  leaderEpoch: number;
+  delayedUntil: number;
+}
+
+export interface ReplicaFetcherHooks {
+  /** Called after records were appended to a follower log (wakes follower-side waiters). */
+  onFollowerAppend(partition: Partition, bytes: number): void;
+}
+
+export class ReplicaFetcher {
+  private readonly partitions = new Map<string, FetchedPartition>();
+  private connection: BrokerConnection | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly source: SourceBroker,
+    private readonly config: ReplicaFetcherConfig,
+    private readonly logger: FetcherLogger,
+    private readonly hooks: ReplicaFetcherHooks,
+  ) {}
+
+  get partitionCount(): number {
+    return this.partitions.size;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Adds partitions (in Truncating state); replaces existing entries for them. */
+  addPartitions(partitions: Partition[]): void {
+    for (const p of partitions) {
+      this.partitions.set(p.key, { partition: p, state: 'Truncating', leaderEpoch: p.leaderEpoch, delayedUntil: 0 });
+    }
+    this.logger.info(
+      `[ReplicaFetcher replicaId=${this.config.brokerId}, leaderId=${this.source.id}, fetcherId=${this.name}] ` +
+        `Added fetcher for partitions ${partitions.map((p) => p.key).join(', ')}`,
+    );
+    this.wake?.();
+  }
+
+  removePartitions(keys: Iterable<string>): void {
+    for (const k of keys) this.partitions.delete(k);
+  }
+
+  async shutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    this.connection?.close();
+    await this.loop?.catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        if (this.partitions.size === 0) {
+          await this.sleep(1000);
+          continue;
+        }
+        const conn = await this.ready();
+        await this.truncate(conn);
+        const fetched = await this.fetch(conn);
+        if (!fetched) await this.sleep(this.config.fetchBackoffMs);
+      } catch (err) {
+        if (!this.running) return;
+        this.logger.warn(
+          `[ReplicaFetcher replicaId=${this.config.brokerId}, leaderId=${this.source.id}, fetcherId=${this.name}] ` +
+            `Error in fetch from ${this.source.host}:${this.source.port}: ${err instanceof Error ? err.message : String(err)}`,
+        );
+        this.connection?.close();
+        this.connection = undefined;
+        await this.sleep(this.config.fetchBackoffMs);
+      }
+    }
+  }
+
+  private async ready(): Promise<BrokerConnection> {
+    if (this.connection?.isConnected) return this.connection;
+    this.connection?.close();
+    const conn = new BrokerConnection({
+      host: this.source.host,
+      port: this.source.port,
+      nodeId: this.source.id,
+      clientId: `broker-${this.config.brokerId}-fetcher-${this.name}`,
+      requestTimeoutMs: this.config.socketTimeoutMs,
+    });
+    this.connection = conn;
+    await conn.connect();
+    await conn.negotiateApiVersions();
+    return conn;
+  }
+
+  /** Resolves Truncating partitions with OffsetsForLeaderEpoch. */
+  private async truncate(conn: BrokerConnection): Promise<void> {
+    const truncating = [...this.partitions.values()].filter((f) => f.state === 'Truncating');
+    if (truncating.length === 0) return;
+    const withEpoch: FetchedPartition[] = [];
+    for (const f of truncating) {
+      const log = f.partition.log;
+      if (!log) continue;
+      const latest = log.latestEpoch();
+      if (latest === undefined) {
+        // No epochs in the log: fall back to the high watermark, as Kafka does for such logs.
+        await this.truncateTo(f, log.highWatermark);
+        f.state = 'Fetching';
+      } else withEpoch.push(f);
+    }
+    if (withEpoch.length === 0) return;
+    const version = conn.pickVersion(ApiKeys.OffsetForLeaderEpoch, 3, 4);
+    const byTopic = new Map<string, FetchedPartition[]>();
+    for (const f of withEpoch) {
+      let list = byTopic.get(f.partition.topic);
+      if (!list) byTopic.set(f.partition.topic, (list = []));
+      list.push(f);
+    }
+    const response = await conn.request(ApiKeys.OffsetForLeaderEpoch, version, {
+      replicaId: this.config.brokerId,
+      topics: [...byTopic].map(([topic, list]) => ({
+        topic,
+        partitions: list.map((f) => ({
+          partition: f.partition.partitionId,
+          currentLeaderEpoch: f.leaderEpoch,
+          leaderEpoch: f.partition.log!.latestEpoch()!,
+        })),
+      })),
+    });
+    for (const t of response.topics) {
+      for (const p of t.partitions) {
+        const f = this.partitions.get(`${t.topic}-${p.partition}`);
+        if (!f || f.state !== 'Truncating' || !f.partition.log) continue;
+        if (p.errorCode !== ErrorCode.NONE) {
+          this.delay(f, `OffsetsForLeaderEpoch error ${p.errorCode}`);
+          continue;
+        }
+        const log = f.partition.log;
+        let target: number;
+        if (p.endOffset < 0) {
+          target = log.highWatermark;
+        } else if (p.leaderEpoch < log.latestEpoch()!) {
+          // The leader does not know our latest epoch: go to the end of the largest epoch both know.
+          target = Math.min(p.endOffset, log.endOffsetForEpoch(p.leaderEpoch).endOffset);
+        } else {
+          target = p.endOffset;
+        }
+        await this.truncateTo(f, Math.min(target, log.logEndOffset));
+        f.state = 'Fetching';
+      }
+    }
+  }
+
+  private async truncateTo(f: FetchedPartition, offset: number): Promise<void> {
+    const log = f.partition.log!;
+    if (offset >= log.logEndOffset) return;
+    this.logger.info(
+      `[ReplicaFetcher replicaId=${this.config.brokerId}, leaderId=${this.source.id}, fetcherId=${this.name}] ` +
+        `Truncating partition ${f.partition.key} with TruncationState(offset=${offset}, completed=true) due to leader ` +
+        `epoch and offset EpochEndOffset`,
+    );
+    await log.truncateTo(offset);
+  }
+
+  /** One Fetch round trip; returns false when nothing was fetchable. */
+  private async fetch(conn: BrokerConnection): Promise<boolean> {
+    const now = Date.now();
+    const fetching = [...this.partitions.values()].filter(
+      (f) => (f.state === 'Fetching' || (f.state === 'Delayed' && f.delayedUntil <= now)) && f.partition.log,
+    );
+    if (fetching.length === 0) return false;
+    for (const f of fetching) f.state = 'Fetching';
+    const version = conn.pickVersion(ApiKeys.Fetch, 4, 12);
+    const byTopic = new Map<string, FetchedPartition[]>();
+    for (const f of fetching) {
+      let list = byTopic.get(f.partition.topic);
+      if (!list) byTopic.set(f.partition.topic, (list = []));
+      list.push(f);
+    }
+    const response = await conn.request(
+      ApiKeys.Fetch,
+      version,
+      {
+        replicaId: this.config.brokerId,
+        maxWaitMs: this.config.fetchMaxWaitMs,
+        minBytes: this.config.fetchMinBytes,
+        maxBytes: this.config.fetchResponseMaxBytes,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [...byTopic].map(([topic, list]) => ({
+          topic,
+          partitions: list.map((f) => ({
+            partition: f.partition.partitionId,
+            currentLeaderEpoch: f.leaderEpoch,
+            fetchOffset: f.partition.log!.logEndOffset,
+            logStartOffset: f.partition.log!.logStartOffset,
+            partitionMaxBytes: this.config.fetchMaxBytes,
+          })),
+        })),
+      },
+      { timeoutMs: this.config.socketTimeoutMs + this.config.fetchMaxWaitMs },
+    );
+    if (response.errorCode !== ErrorCode.NONE) throw new KafkaError(response.errorCode, `Fetch failed with error ${response.errorCode}`);
+    for (const t of response.responses) {
+      for (const p of t.partitions) {
+        const f = this.partitions.get(`${t.topic}-${p.partitionIndex}`);
+        // The partition may have been removed or re-added for a new epoch while the fetch was in flight.
+        if (!f || f.state !== 'Fetching' || !fetching.includes(f)) continue;
+        await this.processPartitionData(f, p);
+      }
+    }
+    return true;
+  }
+
+  private async processPartitionData(
+    f: FetchedPartition,
+    p: { errorCode: number; highWatermark: number; logStartOffset: number; records: Buffer | null },
+  ): Promise<void> {
+    const log = f.partition.log;
+    if (!log) return;
+    switch (p.errorCode) {
+      case ErrorCode.NONE: {
+        if (p.records && p.records.length > 0) {
+          try {
+            await log.appendAsFollower(p.records);
+          } catch (err) {
+            // Offsets that do not continue our log (OffsetsOutOfOrder, UnexpectedAppendOffset) or a corrupt
+            // batch: find the divergence point with the leader again before fetching more.
+            this.logger.warn(
+              `[ReplicaFetcher replicaId=${this.config.brokerId}, leaderId=${this.source.id}, fetcherId=${this.name}] ` +
+                `Unexpected error appending to ${f.partition.key}; truncating against the leader again: ` +
+                `${err instanceof Error ? err.message : String(err)}`,
+            );
+            f.state = 'Truncating';
+            return;
+          }
+          this.hooks.onFollowerAppend(f.partition, p.records.length);
+        }
+        f.partition.updateFollowerHighWatermark(p.highWatermark);
+        if (p.logStartOffset > log.logStartOffset) await log.maybeIncrementLogStartOffset(Math.min(p.logStartOffset, log.highWatermark));
+        return;
+      }
+      case ErrorCode.OFFSET_OUT_OF_RANGE:
+        await this.handleOutOfRange(f);
+        return;
+      case ErrorCode.FENCED_LEADER_EPOCH:
+      case ErrorCode.UNKNOWN_LEADER_EPOCH:
+      case ErrorCode.NOT_LEADER_OR_FOLLOWER:
+      case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
+        this.delay(f, `error ${p.errorCode} from the leader; waiting for the controller's next LeaderAndIsr`);
+        return;
+      default:
+        this.delay(f, `error ${p.errorCode}`);
+    }
+  }
+
+  /** Kafka's handleOutOfRangeError: compare with the leader's log end and start offsets. */
+  private async handleOutOfRange(f: FetchedPartition): Promise<void> {
+    const conn = this.connection!;
+    const log = f.partition.log!;
+    const version = conn.pickVersion(ApiKeys.ListOffsets, 1, 7);
+    const ask = async (timestamp: number): Promise<number> => {
+      const r = await conn.request(ApiKeys.ListOffsets, version, {
+        replicaId: this.config.brokerId,
+        isolationLevel: 0,
+        topics: [
+          {
+            name: f.partition.topic,
+            partitions: [{ partitionIndex: f.partition.partitionId, currentLeaderEpoch: f.leaderEpoch, timestamp }],
+          },
+        ],
+      });
+      const part = r.topics[0]?.partitions[0];
+      if (!part || part.errorCode !== ErrorCode.NONE) throw new KafkaError(part?.errorCode ?? -1, 'ListOffsets failed');
+      return part.offset;
+    };
+    const leaderEnd = await ask(-1);
+    if (leaderEnd < log.logEndOffset) {
+      this.logger.warn(
+        `Reset fetch offset for partition ${f.partition.key} from ${log.logEndOffset} to the leader's latest offset ${leaderEnd}`,
+      );
+      await log.truncateTo(leaderEnd);
+      return;
+    }
+    const leaderStart = await ask(-2);
+    if (log.logEndOffset < leaderStart) {
+      this.logger.warn(
+        `Reset fetch offset for partition ${f.partition.key} from ${log.logEndOffset} to the leader's start offset ${leaderStart}`,
+      );
+      await log.truncateFullyAndStartAt(leaderStart);
+    }
+  }
+
+  private delay(f: FetchedPartition, why: string): void {
+    f.state = 'Delayed';
+    f.delayedUntil = Date.now() + this.config.fetchBackoffMs;
+    if (this.logger.isDebugEnabled()) this.logger.debug(`Delaying fetch of ${f.partition.key}: ${why}`);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
