@@ -6,6 +6,8 @@
 import type { KafkaConfig } from '../config/broker-config';
 import { ErrorCode } from '../protocol';
 import type { ZkAdminManager } from './zk-admin-manager';
+import { GROUP_METADATA_TOPIC_NAME, offsetsTopicSpec } from '../coordinator/group/offsets-topic';
+import { offsetConfigFrom } from '../coordinator/group/group-config';
 
 export class AutoTopicCreationManager {
   private readonly inflight = new Map<string, Promise<number>>();
@@ -35,8 +37,13 @@ export class AutoTopicCreationManager {
   }
 
   private async createOne(name: string): Promise<number> {
+    // __consumer_offsets is created as FindCoordinator creates it (offsets.topic.* settings, compacted).
+    const spec =
+      name === GROUP_METADATA_TOPIC_NAME
+        ? offsetsTopicSpec(offsetConfigFrom(this.opts.config))
+        : { name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] };
     const [result] = await this.opts.adminManager.createTopics(
-      [{ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] }],
+      [spec],
       { validateOnly: false, timeoutMs: 0, includeConfigs: false },
     );
     if (result!.errorCode === ErrorCode.NONE) {

@@ -9,6 +9,7 @@ import type { ApiVersionRange } from './request-dispatcher';
 import type { ZkAdminManager } from './zk-admin-manager';
 import type { AutoTopicCreationManager } from './auto-topic-creation-manager';
 import type { KafkaController } from '../controller/kafka-controller';
+import type { GroupCoordinator } from '../coordinator/group/group-coordinator';
 
 export interface BrokerServices {
   readonly brokerId: number;
@@ -18,6 +19,7 @@ export interface BrokerServices {
   readonly replicaManager: ReplicaManager;
   readonly adminManager: ZkAdminManager;
   readonly autoTopicCreation: AutoTopicCreationManager;
+  readonly groupCoordinator: GroupCoordinator;
   /** Whether this broker is the active controller (CreateTopics/DeleteTopics are served only there). */
   isActiveController(): boolean;
   /** This broker's controller component (active or not); undefined before startup finished. */

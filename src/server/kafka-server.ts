@@ -32,6 +32,10 @@ import { AutoTopicCreationManager } from './auto-topic-creation-manager';
 import type { BrokerServices } from './broker-services';
 import { brokerRegistration } from './broker-registration';
 import { controlledShutdown } from './controlled-shutdown';
+import { createGroupCoordinator, type GroupCoordinator } from '../coordinator/group/group-coordinator';
+import { GROUP_METADATA_TOPIC_NAME, OffsetsTopicCreator } from '../coordinator/group/offsets-topic';
+import { offsetConfigFrom } from '../coordinator/group/group-config';
+import { createGroupHandlers } from './handlers/group-handlers';
 
 export class KafkaServer {
   private readonly log: Logger;
@@ -45,6 +49,7 @@ export class KafkaServer {
   private hwCheckpointTimer: NodeJS.Timeout | undefined;
   private featureEpoch = -1;
   private startedUp = false;
+  private groupCoordinator: GroupCoordinator | undefined;
   private metadataCache: MetadataCache | undefined;
   private shuttingDown: Promise<void> | undefined;
   brokerId: number;
@@ -151,6 +156,15 @@ export class KafkaServer {
       logger: this.logging.logger('kafka.server.AutoTopicCreationManager', ''),
     });
 
+    const groupCoordinator = createGroupCoordinator(config, { brokerId: this.brokerId, replicaManager, logging: this.logging });
+    groupCoordinator.startup({ partitionCount: (await zkClient.getTopicPartitionCount(GROUP_METADATA_TOPIC_NAME)) ?? undefined });
+    this.groupCoordinator = groupCoordinator;
+    const offsetsTopicCreator = new OffsetsTopicCreator({
+      adminManager,
+      config: offsetConfigFrom(config),
+      logger: this.logging.logger('kafka.server.AutoTopicCreationManager', ''),
+    });
+
     let dispatcher: RequestDispatcher | undefined;
     const services: BrokerServices = {
       brokerId: this.brokerId,
@@ -160,13 +174,24 @@ export class KafkaServer {
       replicaManager,
       adminManager,
       autoTopicCreation,
+      groupCoordinator,
       isActiveController: () => this.controller?.isActive ?? false,
       controller: () => this.controller,
       apiVersions: () => dispatcher!.apiVersions(),
       finalizedFeaturesEpoch: () => this.featureEpoch,
     };
     dispatcher = new RequestDispatcher(
-      createHandlers(services, this.logging.logger('state.change.logger', '')),
+      [
+        ...createHandlers(services, this.logging.logger('state.change.logger', '')),
+        ...createGroupHandlers({
+          brokerId: this.brokerId,
+          config,
+          metadataCache,
+          groupCoordinator,
+          offsetsTopicCreator,
+          zkConsumerOffsets: zkClient,
+        }),
+      ],
       this.logging.logger('kafka.network.RequestChannel', ''),
       this.logging.logger('kafka.request.logger', ''),
     );
@@ -263,6 +288,7 @@ export class KafkaServer {
     }
     if (this.dynamicConfigManager) await step('stopping the dynamic config manager', () => this.dynamicConfigManager!.shutdown());
     if (this.socketServer) await step('stopping the socket server', () => this.socketServer!.shutdown());
+    if (this.groupCoordinator) await step('stopping the group coordinator', () => this.groupCoordinator!.shutdown());
     if (this.replicaManager) await step('stopping the replica manager', () => this.replicaManager!.shutdown());
     if (this.controller) await step('stopping the controller', () => this.controller!.shutdown());
     if (this.logManager) {

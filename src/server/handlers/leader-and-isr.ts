@@ -46,6 +46,17 @@ export function leaderAndIsrHandler(broker: BrokerServices, stateChangeLogger: {
       for (const t of request.topicStates) for (const p of t.partitionStates) add(t.topicName, t.topicId, p);
       const result = await rm.becomeLeaderOrFollower(request.controllerId, request.controllerEpoch, states, request.liveLeaders);
       if (result.errorCode !== ErrorCode.NONE) return { errorCode: result.errorCode, partitionErrors: [], topics: [] };
+      // The group coordinator loads or unloads the __consumer_offsets partitions whose leadership changed.
+      const errors = new Map(result.partitionErrors.map((e) => [`${e.topic}-${e.partition}`, e.errorCode]));
+      void broker.groupCoordinator.onLeadershipChange(
+        states.map((s) => ({
+          topic: s.topic,
+          partition: s.partition,
+          leader: s.leader,
+          leaderEpoch: s.leaderEpoch,
+          errorCode: errors.get(`${s.topic}-${s.partition}`) ?? ErrorCode.UNKNOWN_SERVER_ERROR,
+        })),
+      );
       if (version < 5) {
         return {
           errorCode: ErrorCode.NONE,

@@ -42,6 +42,12 @@ export function stopReplicaHandler(broker: BrokerServices, stateChangeLogger: { 
         }
       }
       const result = await rm.stopReplicas(request.controllerId, request.controllerEpoch, partitions);
+      if (result.errorCode === ErrorCode.NONE) {
+        const errors = new Map(result.partitionErrors.map((e) => [`${e.topic}-${e.partition}`, e.errorCode]));
+        void broker.groupCoordinator.onStopReplica(
+          partitions.map((p) => ({ ...p, errorCode: errors.get(`${p.topic}-${p.partition}`) ?? ErrorCode.UNKNOWN_SERVER_ERROR })),
+        );
+      }
       return {
         errorCode: result.errorCode,
         partitionErrors: result.partitionErrors.map((e) => ({

@@ -50,7 +50,7 @@ export function updateMetadataHandler(broker: BrokerServices, stateChangeLogger:
         topicIds.set(t.topicName, t.topicId);
         for (const p of t.partitionStates) add(t.topicName, p);
       }
-      broker.metadataCache.updateMetadata({
+      const deleted = broker.metadataCache.updateMetadata({
         controllerId: request.controllerId,
         controllerEpoch: request.controllerEpoch,
         liveBrokers: request.liveBrokers.map((b) => ({
@@ -69,6 +69,9 @@ export function updateMetadataHandler(broker: BrokerServices, stateChangeLogger:
         partitionStates,
         topicIds,
       });
+      if (deleted.length > 0) {
+        void broker.groupCoordinator.handleDeletedPartitions(deleted.map((p) => ({ topic: p.topic, partition: p.partition })));
+      }
       return { errorCode: ErrorCode.NONE };
     },
   });
