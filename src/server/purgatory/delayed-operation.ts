@@ -37,7 +37,10 @@ export abstract class DelayedOperation {
     return true;
   }
 
-  /** @internal Starts the expiry timer (called by the purgatory). */
+  /**
+   * @internal Starts the expiry timer (called by the purgatory). Unlike Kafka, onExpiration runs before
+   * onComplete, so an operation can record why it completed (e.g. REQUEST_TIMED_OUT) before answering.
+   */
   startTimer(onExpire: () => void): void {
     this.timer = setTimeout(() => {
       if (this.completed) return;
@@ -45,12 +48,14 @@ export abstract class DelayedOperation {
       this.forceComplete();
       onExpire();
     }, Math.max(0, this.delayMs));
+    this.timer.unref();
   }
 }
 
 export class DelayedOperationPurgatory<T extends DelayedOperation> {
   private readonly watchers = new Map<string, Set<T>>();
-  private delayed = 0;
+  /** Operations watched and not completed yet. */
+  private readonly waiting = new Set<T>();
 
   constructor(readonly name: string) {}
 
@@ -68,7 +73,7 @@ export class DelayedOperationPurgatory<T extends DelayedOperation> {
       }
       set.add(op);
     }
-    this.delayed++;
+    this.waiting.add(op);
     op.startTimer(() => this.unwatch(op, keys));
     // The state may have changed between tryComplete and watching only across awaits, which cannot happen
     // here: both run in the same tick.
@@ -83,12 +88,13 @@ export class DelayedOperationPurgatory<T extends DelayedOperation> {
     for (const op of [...set]) {
       if (op.isCompleted) {
         set.delete(op);
+        this.waiting.delete(op);
         continue;
       }
       if (op.tryComplete()) {
         done++;
         set.delete(op);
-        this.delayed--;
+        this.waiting.delete(op);
       }
     }
     if (set.size === 0) this.watchers.delete(key);
@@ -97,7 +103,8 @@ export class DelayedOperationPurgatory<T extends DelayedOperation> {
 
   /** Number of operations waiting. */
   get delayedCount(): number {
-    return this.delayed;
+    for (const op of this.waiting) if (op.isCompleted) this.waiting.delete(op);
+    return this.waiting.size;
   }
 
   /** Forces every waiting operation to complete (broker shutdown). */
@@ -105,12 +112,12 @@ export class DelayedOperationPurgatory<T extends DelayedOperation> {
     const all = new Set<T>();
     for (const set of this.watchers.values()) for (const op of set) all.add(op);
     this.watchers.clear();
+    this.waiting.clear();
     for (const op of all) op.forceComplete();
-    this.delayed = 0;
   }
 
   private unwatch(op: T, keys: readonly string[]): void {
-    this.delayed--;
+    this.waiting.delete(op);
     for (const key of keys) {
       const set = this.watchers.get(key);
       if (!set) continue;
