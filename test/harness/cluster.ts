@@ -49,6 +49,8 @@ export interface BrokerOptions {
   /** Extra server.properties entries (Kafka names). */
   props?: Record<string, string>;
   dir?: string;
+  /** Flags for the broker's node process, e.g. `['--cpu-prof', '--cpu-prof-dir=/tmp/prof']`. */
+  nodeArgs?: string[];
 }
 
 export class BrokerProcess {
@@ -98,7 +100,10 @@ export class BrokerProcess {
     };
     fs.writeFileSync(this.propsFile, Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
     const from = this.output.length;
-    const args = compiled ? [mainScript, this.propsFile] : ['--import', 'tsx', mainScript, this.propsFile];
+    const nodeArgs = this.opts.nodeArgs ?? [];
+    const args = compiled
+      ? [...nodeArgs, mainScript, this.propsFile]
+      : [...nodeArgs, '--import', 'tsx', mainScript, this.propsFile];
     const child = spawn(process.execPath, args, {
       cwd: projectRoot,
       env: { ...process.env, LOG_DIR: path.join(this.dir, 'logs') },
@@ -177,14 +182,21 @@ export interface Cluster {
 
 /** Starts a ZooKeeper (unless one is given) and `brokers` brokers with ids 0..n-1. */
 export async function startCluster(
-  opts: { brokers?: number; zk?: ZooKeeperHandle; props?: Record<string, string>; zkChroot?: string } = {},
+  opts: {
+    brokers?: number;
+    zk?: ZooKeeperHandle;
+    props?: Record<string, string>;
+    zkChroot?: string;
+    /** Flags for every broker's node process (profiling: `--cpu-prof`). */
+    nodeArgs?: string[];
+  } = {},
 ): Promise<Cluster> {
   const zk = opts.zk ?? (await startZooKeeper());
   const zkConnect = zk.connectString + (opts.zkChroot ?? '');
   const brokers: BrokerProcess[] = [];
   try {
     for (let i = 0; i < (opts.brokers ?? 1); i++) {
-      const b = new BrokerProcess({ id: i, zkConnect, props: opts.props });
+      const b = new BrokerProcess({ id: i, zkConnect, props: opts.props, nodeArgs: opts.nodeArgs });
       brokers.push(b);
       await b.start();
     }
