@@ -207,6 +207,13 @@ describe('dynamic configs', { timeout: 300_000 }, () => {
         'Default configs for brokers in the cluster are:\n',
     );
 
+    const all = await configs('--bootstrap-server', cluster.bootstrap, '--describe', '--all', '--broker', '2');
+    assert.equal(all.code, 0, all.err);
+    const lines = all.out.split('\n');
+    assert.equal(lines[0], 'All configs for broker 2 are:');
+    assert.ok(lines.includes('  num.partitions=1 sensitive=false synonyms={STATIC_BROKER_CONFIG:num.partitions=1, DEFAULT_CONFIG:num.partitions=1}'), all.out);
+    assert.ok(lines.includes('  log.retention.ms=7200000 sensitive=false synonyms={DYNAMIC_BROKER_CONFIG:log.retention.ms=7200000, DEFAULT_CONFIG:log.retention.hours=168}'));
+
     // Broker 2's own resource can only be changed through broker 2.
     const conn = await client.connectionTo(1);
     const wrongBroker = await conn.request(ApiKeys.AlterConfigs, 2, {
