@@ -102,3 +102,13 @@ export function defaultLogConfig(): LogConfig {
     preallocate: false,
   };
 }
+
+/**
+ * The segment age that makes the active segment roll (Kafka's LogConfig.maxSegmentMs): for compacted
+ * logs at most max.compaction.lag.ms, so that no record stays in the uncleanable active segment longer
+ * than that (KIP-354).
+ */
+export function maxSegmentMs(config: LogConfig): number {
+  if (config.cleanupPolicy.includes('compact') && config.maxCompactionLagMs > 0) return Math.min(config.maxCompactionLagMs, config.segmentMs);
+  return config.segmentMs;
+}

@@ -112,3 +112,12 @@ export class InconsistentClusterIdError extends Error {
 export class InconsistentBrokerMetadataError extends Error {
   override readonly name = 'InconsistentBrokerMetadataError';
 }
+
+/**
+ * A log cleaning that must not complete (Kafka's LogCleaningAbortedException): the log was truncated,
+ * lost segments to retention, was closed or deleted, or the cleaner is stopping. The cleaned files are
+ * discarded and the log is left as it was.
+ */
+export class LogCleaningAbortedError extends Error {
+  override readonly name = 'LogCleaningAbortedError';
+}

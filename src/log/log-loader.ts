@@ -1,7 +1,8 @@
 /**
  * Loading a partition's log from its directory at startup (Kafka's LogLoader):
  *
- * - leftover `.deleted` and `.cleaned` files are removed, index files without a `.log` are removed;
+ * - leftover `.deleted` and `.cleaned` files are removed and a segment swap the log cleaner left
+ *   half-done is completed (segment-swap.ts); index files without a `.log` are removed;
  * - every `<base offset>.log` becomes a segment; a missing or corrupt `.index`/`.timeindex` is rebuilt
  *   from the log;
  * - after an unclean shutdown (no `.kafka_cleanshutdown` in the log dir) every segment holding offsets
@@ -24,16 +25,9 @@ import type { LogConfig } from './log-config';
 import { CheckpointFileError } from './log-errors';
 import { LeaderEpochFileCache } from './leader-epoch-cache';
 import { type EpochEntry, LeaderEpochCheckpointFile } from './leader-epoch-checkpoint';
-import {
-  CLEANED_FILE_SUFFIX,
-  DELETED_FILE_SUFFIX,
-  INDEX_FILE_SUFFIX,
-  LOG_FILE_SUFFIX,
-  SWAP_FILE_SUFFIX,
-  TIME_INDEX_FILE_SUFFIX,
-  offsetFromFileName,
-} from './log-file-names';
+import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX, offsetFromFileName } from './log-file-names';
 import { LogSegment, type SegmentOptions } from './log-segment';
+import { removeTempFilesAndCompleteSwaps } from './segment-swap';
 
 /** Segment settings from a topic config; the roll jitter is drawn per segment as Kafka does. */
 export function segmentOptions(config: LogConfig, now: number): SegmentOptions {
@@ -85,15 +79,11 @@ async function removeFile(file: string): Promise<void> {
 /** Loads (and if needed recovers) the log in `opts.dir`, creating its first segment if it has none. */
 export async function loadLog(opts: LoadLogOptions): Promise<LoadedLog> {
   const { dir, logger } = opts;
+  await removeTempFilesAndCompleteSwaps(dir, logger);
   const names = await readdir(dir);
   const logOffsets = new Set<number>();
   for (const name of names) {
-    if (name.endsWith(DELETED_FILE_SUFFIX) || name.endsWith(CLEANED_FILE_SUFFIX)) {
-      logger.info(`Deleting stray temporary file ${path.join(dir, name)}`);
-      await removeFile(path.join(dir, name));
-    } else if (name.endsWith(SWAP_FILE_SUFFIX)) {
-      logger.warn(`Ignoring swap file ${path.join(dir, name)}: there is no log cleaner to complete the swap`);
-    } else if (name.endsWith(LOG_FILE_SUFFIX) && !Number.isNaN(offsetFromFileName(name))) {
+    if (name.endsWith(LOG_FILE_SUFFIX) && !Number.isNaN(offsetFromFileName(name))) {
       logOffsets.add(offsetFromFileName(name));
     }
   }

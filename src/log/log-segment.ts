@@ -10,7 +10,7 @@
  */
 import { decodeRecords } from '../protocol/records/record-batch-builder';
 import { RecordBatchView, batches as batchesOf } from '../protocol/records/record-batch';
-import { stat } from 'node:fs/promises';
+import { stat, utimes } from 'node:fs/promises';
 import { BatchScanner, FileRecords } from './file-records';
 import { logFile, offsetIndexFile, timeIndexFile } from './log-file-names';
 import { LogSegmentOffsetOverflowError } from './log-errors';
@@ -101,11 +101,15 @@ export class LogSegment {
     this.maxTimestampAndOffset = this.timeIndex.lastEntry;
   }
 
-  /** Creates a new, empty segment (replacing any files at that offset). */
-  static async create(dir: string, baseOffset: number, opts: SegmentOptions): Promise<LogSegment> {
-    const log = await FileRecords.create(logFile(dir, baseOffset), { preallocateBytes: opts.preallocateBytes });
-    const offsetIndex = await OffsetIndex.create(offsetIndexFile(dir, baseOffset), baseOffset, { maxIndexSize: opts.maxIndexSize });
-    const timeIndex = await TimeIndex.create(timeIndexFile(dir, baseOffset), baseOffset, { maxIndexSize: opts.maxIndexSize });
+  /**
+   * Creates a new, empty segment (replacing any files at that offset). With `fileSuffix` the three
+   * files get it appended to their names (the cleaner's `.cleaned` segments).
+   */
+  static async create(dir: string, baseOffset: number, opts: SegmentOptions & { fileSuffix?: string }): Promise<LogSegment> {
+    const suffix = opts.fileSuffix ?? '';
+    const log = await FileRecords.create(logFile(dir, baseOffset) + suffix, { preallocateBytes: opts.preallocateBytes });
+    const offsetIndex = await OffsetIndex.create(offsetIndexFile(dir, baseOffset) + suffix, baseOffset, { maxIndexSize: opts.maxIndexSize });
+    const timeIndex = await TimeIndex.create(timeIndexFile(dir, baseOffset) + suffix, baseOffset, { maxIndexSize: opts.maxIndexSize });
     return new LogSegment(baseOffset, { log, offsetIndex, timeIndex }, { ...opts, lastModified: opts.now });
   }
 
@@ -205,6 +209,36 @@ export class LogSegment {
       this.bytesSinceLastIndexEntry = 0;
     }
     this.bytesSinceLastIndexEntry += records.length;
+  }
+
+  /**
+   * Appends whole batches whose offsets are already assigned (the log cleaner's copies) in one write,
+   * updating the max timestamp and the indexes batch by batch as if each batch had been appended
+   * alone. Index entries are skipped once an index is full (lookups then scan further), since a
+   * cleaned segment may gather more batches than the segments it replaces had index entries.
+   */
+  async appendBatches(records: Buffer, now: number): Promise<void> {
+    if (records.length === 0) return;
+    let position = this.log.size;
+    const views = [...batchesOf(records)];
+    for (const view of views) {
+      if (!this.offsetIndex.canAppendOffset(view.lastOffset)) {
+        throw new LogSegmentOffsetOverflowError(`Detected offset overflow at offset ${view.lastOffset} in segment with base offset ${this.baseOffset}`);
+      }
+    }
+    if (position === 0 && views.length > 0) this.rollingBasedTimestamp = views[0].maxTimestamp;
+    await this.log.append(records);
+    this.lastModified = now;
+    for (const view of views) {
+      if (view.maxTimestamp > this.maxTimestampSoFar) this.maxTimestampAndOffset = { timestamp: view.maxTimestamp, offset: view.lastOffset };
+      if (this.bytesSinceLastIndexEntry > this.indexIntervalBytes && !this.offsetIndex.isFull() && !this.timeIndex.isFull()) {
+        await this.offsetIndex.append(view.lastOffset, position);
+        await this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar);
+        this.bytesSinceLastIndexEntry = 0;
+      }
+      this.bytesSinceLastIndexEntry += view.sizeInBytes;
+      position += view.sizeInBytes;
+    }
   }
 
   /**
@@ -472,6 +506,35 @@ export class LogSegment {
     await this.log.renameTo(this.log.file + suffix);
     await this.offsetIndex.renameTo(this.offsetIndex.file + suffix);
     await this.timeIndex.renameTo(this.timeIndex.file + suffix);
+  }
+
+  /**
+   * Renames the three files from `<name><oldSuffix>` to `<name><newSuffix>` (the cleaner's `.cleaned`
+   * → `.swap` → no suffix); open handles keep working.
+   */
+  async replaceFileSuffix(oldSuffix: string, newSuffix: string): Promise<void> {
+    const renamed = (file: string) => {
+      if (!file.endsWith(oldSuffix)) throw new Error(`Expected ${file} to end with ${oldSuffix}`);
+      return file.slice(0, file.length - oldSuffix.length) + newSuffix;
+    };
+    await this.log.renameTo(renamed(this.log.file));
+    await this.offsetIndex.renameTo(renamed(this.offsetIndex.file));
+    await this.timeIndex.renameTo(renamed(this.timeIndex.file));
+  }
+
+  /**
+   * Sets the last modification time, in memory and on the three files (Kafka's lastModified_=), so a
+   * cleaned segment keeps the time of the segments it replaces across restarts.
+   */
+  async setLastModified(ms: number): Promise<void> {
+    const time = new Date(ms);
+    for (const file of [this.log.file, this.offsetIndex.file, this.timeIndex.file]) await utimes(file, time, time);
+    this.lastModified = ms;
+  }
+
+  /** Kafka's LogSegment.toString, as log lines print segments. */
+  toString(): string {
+    return `LogSegment(baseOffset=${this.baseOffset}, size=${this.size}, lastModifiedTime=${this.lastModified}, largestRecordTimestamp=${this.maxTimestampSoFar})`;
   }
 
   /** Closes (once no reader holds it) and deletes the three files. */

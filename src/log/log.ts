@@ -15,7 +15,12 @@
  * and a log start offset move (retention, DeleteRecords) truncates it from the start. Its
  * `leader-epoch-checkpoint` is written inside the same queue.
  *
- * Events: 'append' (LogAppendInfo) after every append, for the fetch purgatory.
+ * The log cleaner (cleaner/) swaps compacted copies of inactive segments in with replaceSegments, the
+ * crash-safe `.cleaned` → `.swap` → live rename sequence of Kafka's LocalLog.replaceSegments (the
+ * loader completes or discards an interrupted swap, see segment-swap.ts).
+ *
+ * Events: 'append' (LogAppendInfo) after every append, for the fetch purgatory; 'truncate' (the new
+ * log end offset) after a truncation, so the log cleaner can move its checkpoint back.
  */
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
@@ -24,11 +29,12 @@ import { KafkaError, KafkaStorageError, OffsetOutOfRangeError } from '../common/
 import { assignOffsets } from '../protocol/records/assign-offsets';
 import { validateRecords, type AppendOrigin } from '../protocol/records/produce-validation';
 import { batches, CompressionType, RecordBatchView } from '../protocol/records/record-batch';
-import { TimestampType, type LogConfig } from './log-config';
-import { OffsetsOutOfOrderError, toAppendError, UnexpectedAppendOffsetError } from './log-errors';
+import { maxSegmentMs, TimestampType, type LogConfig } from './log-config';
+import { LogCleaningAbortedError, OffsetsOutOfOrderError, toAppendError, UnexpectedAppendOffsetError } from './log-errors';
 import type { EpochEndOffset, LeaderEpochCacheView, LeaderEpochFileCache } from './leader-epoch-cache';
 import { checkFitsInSegment, checkOffsetsIncrease, epochStartsOf, prepareLeaderRecords, splitIntoSegmentRuns } from './append-batches';
-import { DELETED_FILE_SUFFIX } from './log-file-names';
+import { CLEANED_FILE_SUFFIX, DELETED_FILE_SUFFIX, SWAP_FILE_SUFFIX } from './log-file-names';
+import { fsyncDir } from './atomic-file';
 import { loadLog, segmentOptions } from './log-loader';
 import type { Scheduler } from './log-scheduler';
 import { LogSegment, type TimestampAndOffset } from './log-segment';
@@ -156,6 +162,14 @@ export class Log extends EventEmitter {
     this.hw = Math.min(Math.max(offset, this.lso), this.leo);
   }
 
+  /**
+   * How many truncations the log has had (follower truncation, full truncation). The log cleaner
+   * notes it before cleaning and replaceSegments refuses a swap if it changed meanwhile.
+   */
+  get truncationCount(): number {
+    return this.truncations;
+  }
+
   /** The leader epoch cache, for reading (the log keeps it in step with its data). */
   get leaderEpochCache(): LeaderEpochCacheView {
     return this.epochCache;
@@ -219,7 +233,13 @@ export class Log extends EventEmitter {
       try {
         return await task();
       } catch (err) {
-        if (err instanceof KafkaError || err instanceof UnexpectedAppendOffsetError || err instanceof OffsetsOutOfOrderError || err instanceof RangeError) {
+        if (
+          err instanceof KafkaError ||
+          err instanceof UnexpectedAppendOffsetError ||
+          err instanceof OffsetsOutOfOrderError ||
+          err instanceof RangeError ||
+          err instanceof LogCleaningAbortedError
+        ) {
           throw err;
         }
         this.failure = err;
@@ -347,7 +367,7 @@ export class Log extends EventEmitter {
     let segment = this.activeSegment;
     const shouldRoll = await segment.shouldRoll({
       segmentBytes: this.config.segmentBytes,
-      segmentMs: this.config.segmentMs,
+      segmentMs: maxSegmentMs(this.config),
       now: a.now,
       maxTimestampInMessages: a.maxTimestamp,
       maxOffsetInMessages: a.lastOffset,
@@ -461,6 +481,7 @@ export class Log extends EventEmitter {
       this.truncations++;
       if (this.segments[0].baseOffset > targetOffset) {
         await this.truncateFullyAndStartAtLocked(targetOffset);
+        this.emit('truncate', this.leo);
         return true;
       }
       const doomed = this.segments.filter((s) => s.baseOffset > targetOffset);
@@ -472,6 +493,7 @@ export class Log extends EventEmitter {
       this.hw = Math.min(this.hw, this.leo);
       // The log end may fall below the target (whole batches go), so truncate the epochs to it.
       await this.epochCache.truncateFromEnd(this.leo);
+      this.emit('truncate', this.leo);
       return true;
     });
   }
@@ -484,6 +506,7 @@ export class Log extends EventEmitter {
     return this.mutate('truncating fully', async () => {
       this.truncations++;
       await this.truncateFullyAndStartAtLocked(newOffset);
+      this.emit('truncate', this.leo);
     });
   }
 
@@ -553,6 +576,11 @@ export class Log extends EventEmitter {
       await s.changeFileSuffixes(DELETED_FILE_SUFFIX);
       this.deleting.add(s);
     }
+    this.scheduleFileDeletion(doomed, reason);
+  }
+
+  /** Removes the files of segments already renamed to `.deleted`, file.delete.delay.ms from now. */
+  private scheduleFileDeletion(doomed: LogSegment[], reason: string): void {
     const deleteFiles = async () => {
       for (const s of doomed) {
         if (!this.deleting.delete(s)) continue; // closed with the log; the loader removes the files
@@ -564,6 +592,38 @@ export class Log extends EventEmitter {
       }
     };
     this.scheduler.schedule(`delete-file-${this.name}`, deleteFiles, { delayMs: this.config.fileDeleteDelayMs });
+  }
+
+  /**
+   * Swaps a cleaned segment (files named `<base>.log.cleaned` etc., flushed) in for `oldSegments`,
+   * consecutive inactive segments whose first has the cleaned segment's base offset, as Kafka's
+   * LocalLog.replaceSegments: the cleaned files are renamed to `.swap` (from then on a restart
+   * completes the swap), the old segments leave the log and are renamed to `.deleted` (removed
+   * file.delete.delay.ms later, after any read holding them), then the `.swap` suffix is dropped.
+   * Throws LogCleaningAbortedError, changing nothing, when the log was truncated since
+   * `expectedTruncationCount` or an old segment is no longer in the log (retention, closing).
+   */
+  replaceSegments(cleaned: LogSegment, oldSegments: readonly LogSegment[], opts: { expectedTruncationCount: number }): Promise<void> {
+    return this.mutate('replacing segments', async () => {
+      const first = this.segments.indexOf(oldSegments[0]);
+      const consecutive = first >= 0 && oldSegments.every((s, i) => this.segments[first + i] === s);
+      if (this.truncations !== opts.expectedTruncationCount || !consecutive || first + oldSegments.length >= this.segments.length) {
+        throw new LogCleaningAbortedError(`The segments of ${this.name} changed while they were being cleaned`);
+      }
+      if (cleaned.baseOffset !== oldSegments[0].baseOffset) {
+        throw new RangeError(`A cleaned segment at ${cleaned.baseOffset} cannot replace segments starting at ${oldSegments[0].baseOffset}`);
+      }
+      await cleaned.replaceFileSuffix(CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX);
+      await fsyncDir(this.dir);
+      this.segments = [...this.segments.slice(0, first), cleaned, ...this.segments.slice(first + oldSegments.length)];
+      for (const s of oldSegments) {
+        await s.changeFileSuffixes(DELETED_FILE_SUFFIX);
+        this.deleting.add(s);
+      }
+      await cleaned.replaceFileSuffix(SWAP_FILE_SUFFIX, '');
+      await fsyncDir(this.dir);
+      this.scheduleFileDeletion([...oldSegments], 'cleaning');
+    });
   }
 
   /**
