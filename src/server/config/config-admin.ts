@@ -92,6 +92,7 @@ const BROKER_KEYS: ConfigKeyInfo = {
 
 /** Thrown by the per-resource steps with the error to answer (code and message as Kafka's ApiError). */
 class ResourceError extends Error {
+  override readonly name = 'ResourceError';
   constructor(
     readonly code: number,
     message: string | null,
