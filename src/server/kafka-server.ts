@@ -38,7 +38,7 @@ import { offsetConfigFrom } from '../coordinator/group/group-config';
 import { createGroupHandlers } from './handlers/group-handlers';
 
 export class KafkaServer {
-  private readonly log: Logger;
+  private log: Logger;
   private zkSession: ZkSession | undefined;
   private zkClient: KafkaZkClient | undefined;
   private logManager: LogManager | undefined;
@@ -92,6 +92,7 @@ export class KafkaServer {
 
     // meta.properties: broker id and cluster id must match what the log dirs were written with.
     this.brokerId = await this.resolveBrokerId(zkClient);
+    this.log = this.logging.logger('kafka.server.KafkaServer', `KafkaServer id=${this.brokerId}`);
 
     // Dynamic broker configs (/config/brokers/<default>, /config/brokers/<id>) before the logs load, as Kafka's
     // DynamicBrokerConfig.initialize: logs and DescribeConfigs see them from the start.

@@ -51,6 +51,8 @@ export interface BrokerOptions {
   dir?: string;
   /** Flags for the broker's node process, e.g. `['--cpu-prof', '--cpu-prof-dir=/tmp/prof']`. */
   nodeArgs?: string[];
+  /** The id the broker will introduce itself with, when it differs from `id` (broker.id=-1 → generated). */
+  expectedId?: number;
 }
 
 export class BrokerProcess {
@@ -123,7 +125,7 @@ export class BrokerProcess {
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    const started = this.waitForOutput(new RegExp(`\\[KafkaServer id=${this.id}\\] started`), timeoutMs, from);
+    const started = this.waitForOutput(new RegExp(`\\[KafkaServer id=${this.opts.expectedId ?? this.id}\\] started`), timeoutMs, from);
     const died = this.exited.then((code) => {
       throw new Error(`broker ${this.id} exited with code ${code} during startup:\n${this.output.slice(from)}`);
     });
