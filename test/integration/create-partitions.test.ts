@@ -31,10 +31,20 @@ describe('CreatePartitions', { timeout: 180_000 }, () => {
   let zk: KafkaZkClient;
   let controller: number;
 
-  /** The topic's partitions from Metadata: partition → [leader, replicas]. */
-  async function partitions(topic: string): Promise<Map<number, { leader: number; replicas: number[] }>> {
-    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
-    return new Map(meta.topics[0]!.partitions.map((p) => [p.partitionId, { leader: p.leader, replicas: p.replicas }]));
+  /**
+   * The topic's partitions in one broker's metadata (Metadata v9 sent to it; by default the controller, which
+   * answers CreatePartitions once its own cache shows the leaders): partition → leader and replicas.
+   */
+  async function partitions(topic: string, brokerId = controller): Promise<Map<number, { leader: number; replicas: number[] }>> {
+    const conn = await client.connectionTo(brokerId);
+    const response = await conn.request(ApiKeys.Metadata, 9, {
+      topics: [{ name: topic }],
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    });
+    const t = response.topics.find((x) => x.name === topic)!;
+    return new Map(t.partitions.map((p) => [p.partitionIndex, { leader: p.leaderId, replicas: p.replicaNodes }]));
   }
 
   /** CreatePartitions v3 sent to one broker. */
@@ -91,6 +101,17 @@ describe('CreatePartitions', { timeout: 180_000 }, () => {
     for (const [p, { leader, replicas }] of meta) {
       assert.ok(leader >= 0, `partition ${p} has a leader`);
       assert.deepEqual(replicas, assignment.get(p));
+    }
+
+    // The controller's UpdateMetadata reaches the other brokers too.
+    for (const b of [0, 1, 2]) {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const seen = await partitions('events', b);
+        if (seen.size === 5 && [...seen.values()].every((p) => p.leader >= 0)) break;
+        assert.ok(Date.now() < deadline, `broker ${b} never saw the new partitions`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
 
     const producer = kafkajs(cluster.bootstrap).producer({ allowAutoTopicCreation: false });
