@@ -8,6 +8,12 @@
  * and log-start-offset checkpoints. Shutdown flushes and closes every log, writes the checkpoints and
  * the marker. New partitions go to the log dir holding the fewest; deleted ones are renamed to
  * `<topic>-<partition>.<uuid>-delete` and removed after `file.delete.delay.ms`, as Kafka does.
+ *
+ * The log cleaner (cleaner/, `log.cleaner.enable`) is owned here as in Kafka: it starts with the
+ * background tasks and stops first on shutdown; while it runs, retention of compacted logs happens in
+ * its threads (never during a cleaning of the same log) and the retention task only handles the
+ * others. A deleted log's cleaning is aborted first and its `cleaner-offset-checkpoint` entry dropped;
+ * a truncated log's entry is moved back.
  */
 import { mkdir, readdir, rename, rm, writeFile, access } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,6 +32,8 @@ import type { LogConfig } from './log-config';
 import { DELETE_DIR_SUFFIX, logDeleteDirName, parseTopicPartitionName, topicPartitionKey } from './log-file-names';
 import { type ScheduledTask, type Scheduler, TimerScheduler } from './log-scheduler';
 import { SerialQueue } from './serial-queue';
+import { type CleanerConfig, defaultCleanerConfig } from './cleaner/cleaner-config';
+import { LogCleaner } from './cleaner/log-cleaner';
 
 const UNBOUNDED = Number.MAX_SAFE_INTEGER;
 /** Kafka 3.9's class, whose name its log lines carry. */
@@ -58,6 +66,8 @@ export interface LogManagerOptions {
   initialTaskDelayMs?: number;
   /** Logs loaded at once per log dir (default 4). */
   recoveryConcurrency?: number;
+  /** The `log.cleaner.*` settings (default: Kafka's, cleaner enabled); see cleanerConfigFrom. */
+  cleanerConfig?: CleanerConfig;
 }
 
 /** Owns every partition log of the broker; see the file comment. */
@@ -74,6 +84,8 @@ export class LogManager {
   private readonly checkpointQueues = new Map<string, SerialQueue>();
   private readonly tasks: ScheduledTask[] = [];
   private started = false;
+  private readonly logCleaner: LogCleaner | undefined;
+  private cleanerStarted = false;
   /** Set once every log dir is loaded: only then may shutdown vouch for the logs with the marker. */
   private loaded = false;
   private shutDown = false;
@@ -88,6 +100,34 @@ export class LogManager {
     this.now = opts.now ?? Date.now;
     this.scheduler =
       opts.scheduler ?? new TimerScheduler({ onError: (name, err) => this.logger.error(`Uncaught error in scheduled task '${name}'`, err) });
+    const cleanerConfig = opts.cleanerConfig ?? defaultCleanerConfig();
+    if (cleanerConfig.enableCleaner) {
+      this.logCleaner = new LogCleaner({
+        config: cleanerConfig,
+        logDirs: this.logDirs,
+        logs: () => this.allLogs(),
+        logger: this.logging ? this.logging.logger('kafka.log.LogCleaner') : this.logger,
+        managerLogger: this.logging ? this.logging.logger('kafka.log.LogCleanerManager') : this.logger,
+        now: this.now,
+      });
+    }
+  }
+
+  /** The log cleaner, when `log.cleaner.enable` is on. */
+  get cleaner(): LogCleaner | undefined {
+    return this.logCleaner;
+  }
+
+  /** Adds a loaded or created log; its truncations move its cleaner checkpoint back. */
+  private addLog(log: Log): void {
+    this.logs.set(log.name, log);
+    log.on('truncate', () => {
+      const active = log.logSegments().at(-1);
+      if (!this.logCleaner || active === undefined) return;
+      this.logCleaner
+        .maybeTruncateCheckpoint(log, active.baseOffset)
+        .catch((err: unknown) => this.logger.error(`Error updating the cleaner checkpoint of ${log.name} after truncation`, err));
+    });
   }
 
   private logLogger(topic: string, partition: number, dir: string): Logger {
@@ -145,7 +185,7 @@ export class LogManager {
               'because log directory failure happened while broker was replacing current replica with future replica.',
           );
         }
-        this.logs.set(log.name, log);
+        this.addLog(log);
       }
     } catch (err) {
       // Leave nothing open; without the marker the next start recovers these logs anyway.
@@ -265,7 +305,7 @@ export class LogManager {
       now: this.now,
       hadCleanShutdown: true,
     });
-    this.logs.set(log.name, log);
+    this.addLog(log);
     this.logger.info(
       `Created log for partition ${log.name} in ${partitionDir} with properties ${overriddenConfigsAsLoggableString(config, this.opts.defaultConfig)}`,
     );
@@ -289,6 +329,7 @@ export class LogManager {
     const key = topicPartitionKey(topic, partition);
     const log = this.logs.get(key);
     if (!log) return;
+    await this.logCleaner?.abortCleaning(log);
     this.logs.delete(key);
     await log.close();
     const renamed = path.join(log.parentDir, logDeleteDirName(topic, partition));
@@ -297,6 +338,7 @@ export class LogManager {
     this.logger.info(`Log for partition ${key} is renamed to ${renamed} and is scheduled for deletion`);
     await this.checkpointRecoveryPointsInDir(log.parentDir);
     await this.checkpointLogStartOffsetsInDir(log.parentDir);
+    await this.logCleaner?.updateCheckpoints(log.parentDir, { remove: key });
     this.scheduleDirRemoval(renamed, log.config.fileDeleteDelayMs);
   }
 
@@ -364,12 +406,16 @@ export class LogManager {
     }
   }
 
-  /** Deletes old segments of every log (retention). */
+  /**
+   * Deletes old segments of every log (retention); with the cleaner enabled, compacted logs are left
+   * to its threads, as in Kafka.
+   */
   async cleanupLogs(): Promise<number> {
     let total = 0;
     const started = this.now();
     for (const log of this.allLogs()) {
       if (log.isClosed) continue;
+      if (this.logCleaner && log.config.cleanupPolicy.includes('compact')) continue;
       try {
         total += await log.deleteOldSegments();
       } catch (err) {
@@ -404,6 +450,10 @@ export class LogManager {
     every('kafka-log-flusher', this.opts.flushCheckIntervalMs, () => this.flushDirtyLogs());
     every('kafka-recovery-point-checkpoint', this.opts.flushRecoveryOffsetCheckpointIntervalMs ?? 60000, () => this.checkpointRecoveryPoints());
     every('kafka-log-start-offset-checkpoint', this.opts.flushStartOffsetCheckpointIntervalMs ?? 60000, () => this.checkpointLogStartOffsets());
+    if (this.logCleaner && !this.cleanerStarted && !this.shutDown) {
+      this.cleanerStarted = true;
+      this.logCleaner.startup();
+    }
   }
 
   /**
@@ -416,6 +466,7 @@ export class LogManager {
     this.shutDown = true;
     this.logger.info('Shutting down.');
     for (const task of this.tasks.splice(0)) task.cancel();
+    if (this.logCleaner && this.cleanerStarted) await this.logCleaner.shutdown();
     await Promise.all([...this.creating.values()].map((p) => p.catch(() => undefined)));
     await Promise.all(
       this.logDirs.map(async (dir) => {

@@ -420,7 +420,12 @@ export class LogSegment {
     return this.offsetIndex.isFull() || this.timeIndex.isFull() || !this.offsetIndex.canAppendOffset(p.maxOffsetInMessages);
   }
 
-  private async firstBatchTimestamp(): Promise<number | undefined> {
+  /**
+   * The max timestamp of the segment's first append (Kafka's getFirstBatchTimestamp, read from the
+   * first batch after a restart); undefined when the segment is empty. The roll decision and the
+   * cleaner's max.compaction.lag.ms check use it.
+   */
+  async firstBatchTimestamp(): Promise<number | undefined> {
     if (this.rollingBasedTimestamp === undefined && this.size > 0) {
       const found = await new BatchScanner(this.log, { limit: this.size }).at(0, false);
       if (found.status === 'ok') this.rollingBasedTimestamp = found.view.maxTimestamp;
