@@ -106,6 +106,10 @@ export class KafkaServer {
       logDirs: config.logDirs,
       defaultConfig: defaultLogConfig,
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+      flushCheckIntervalMs: config.logFlushSchedulerIntervalMs,
+      flushRecoveryOffsetCheckpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
+      flushStartOffsetCheckpointIntervalMs: config.logFlushStartOffsetCheckpointIntervalMs,
+      initialTaskDelayMs: config.logInitialTaskDelayMs,
       logger: this.logging.logger('kafka.log.LogManager', 'LogManager'),
       logging: this.logging,
     });

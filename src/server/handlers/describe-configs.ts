@@ -1,7 +1,7 @@
 /**
  * DescribeConfigs (key 32), versions 0-4 (synonyms from v1, config types and documentation from v3,
- * flexible from v4) for TOPIC (2) and BROKER (4) resources, plus BROKER_LOGGER (8) levels. Topic values come
- * from /config/topics/<topic> over the broker defaults, with Kafka's sources and synonyms.
+ * flexible from v4) for TOPIC (2) and BROKER (4) resources; other resource types get INVALID_REQUEST. Topic
+ * values come from /config/topics/<topic> over the broker defaults, with Kafka's sources and synonyms.
  */
 import { ApiKeys } from '../../protocol';
 import { defineHandler } from '../api-handler';
