@@ -35,3 +35,12 @@ export const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets
 
 /** Integer.MIN_VALUE: "authorized operations not requested" in Metadata and DescribeGroups. */
 export const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
+
+/**
+ * Authorized operations without an authorizer: every operation the resource type supports (Kafka's
+ * AclOperation codes as bits). Topic: READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS,
+ * ALTER_CONFIGS. Cluster: CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS,
+ * IDEMPOTENT_WRITE.
+ */
+export const ALL_TOPIC_OPERATIONS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((bits, op) => bits | (1 << op), 0);
+export const ALL_CLUSTER_OPERATIONS = [5, 7, 8, 9, 10, 11, 12].reduce((bits, op) => bits | (1 << op), 0);

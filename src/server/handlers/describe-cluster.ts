@@ -9,16 +9,10 @@
  */
 import { ApiKeys, ErrorCode } from '../../protocol';
 import { defineHandler } from '../api-handler';
-import { AUTHORIZED_OPERATIONS_OMITTED, type BrokerServices } from '../broker-services';
+import { ALL_CLUSTER_OPERATIONS, AUTHORIZED_OPERATIONS_OMITTED, type BrokerServices } from '../broker-services';
 
 /** Kafka's EndpointType ids. */
 const EndpointType = { UNKNOWN: 0, BROKER: 1, CONTROLLER: 2 } as const;
-
-/**
- * The CLUSTER resource's operations (AclEntry.supportedOperations: CREATE 5, ALTER 7, DESCRIBE 8,
- * CLUSTER_ACTION 9, DESCRIBE_CONFIGS 10, ALTER_CONFIGS 11, IDEMPOTENT_WRITE 12) as Utils.to32BitField.
- */
-const CLUSTER_OPERATIONS = [5, 7, 8, 9, 10, 11, 12].reduce((bits, op) => bits | (1 << op), 0);
 
 export function describeClusterHandler(broker: BrokerServices) {
   return defineHandler({
@@ -60,7 +54,7 @@ export function describeClusterHandler(broker: BrokerServices) {
         clusterId: broker.clusterId,
         controllerId,
         brokers,
-        clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
+        clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
       };
     },
   });

@@ -8,7 +8,13 @@
  */
 import { ApiKeys, ErrorCode } from '../../protocol';
 import { defineHandler } from '../api-handler';
-import { AUTHORIZED_OPERATIONS_OMITTED, INTERNAL_TOPICS, type BrokerServices } from '../broker-services';
+import {
+  ALL_CLUSTER_OPERATIONS,
+  ALL_TOPIC_OPERATIONS,
+  AUTHORIZED_OPERATIONS_OMITTED,
+  INTERNAL_TOPICS,
+  type BrokerServices,
+} from '../broker-services';
 import { ZERO_UUID } from '../../metadata/metadata-cache';
 import { validateTopicName } from '../topic-names';
 
@@ -22,6 +28,8 @@ export function metadataHandler(broker: BrokerServices) {
       const cache = broker.metadataCache;
       const listener = ctx.listenerName;
       const allTopics = request.topics === null || (version === 0 && request.topics.length === 0);
+      // No authorizer: every supported operation is allowed, reported only when asked for (v8+).
+      const topicOperations = request.includeTopicAuthorizedOperations ? ALL_TOPIC_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED;
 
       type TopicOut = {
         errorCode: number;
@@ -57,7 +65,7 @@ export function metadataHandler(broker: BrokerServices) {
             offlineReplicas: p.offlineReplicas,
           };
         }),
-        topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+        topicAuthorizedOperations: topicOperations,
       });
       const unavailable = (name: string | null, topicId: string, errorCode: number): TopicOut => ({
         errorCode,
@@ -127,7 +135,7 @@ export function metadataHandler(broker: BrokerServices) {
         clusterId: broker.clusterId,
         controllerId: cache.controllerId,
         topics,
-        clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+        clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
       };
     },
   });
