@@ -1,7 +1,8 @@
 /**
  * The controller's handling of cluster changes seen in ZooKeeper (KafkaController.scala, 3.9 behaviour):
  *
- * - BrokerChange (/brokers/ids children): new brokers get UpdateMetadata and LeaderAndIsr for their replicas;
+ * - BrokerChange (/brokers/ids children): new brokers get UpdateMetadata and LeaderAndIsr for their replicas, and
+ *   reassignments with a target replica on them resume;
  *   dead brokers' partitions go Offline and get a leader from the live ISR, their replicas go OfflineReplica;
  *   a broker whose czxid changed (bounced) is handled as a failure followed by a startup.
  * - BrokerModifications (/brokers/ids/<id> data): changed endpoints -> UpdateMetadata to every broker.
@@ -119,6 +120,7 @@ export class ClusterChangeHandler {
     const replicasOnNewBrokers = this.ctx.replicasOnBrokers(newSet);
     await this.c.replicaStateMachine.handleStateChanges(replicasOnNewBrokers, ReplicaState.OnlineReplica);
     await this.c.partitionStateMachine.triggerOnlinePartitionStateChange();
+    await this.c.reassignments.maybeResumeReassignmentsForBrokers(newBrokers);
     const toResume = replicasOnNewBrokers.filter((r) => this.c.topicDeletionManager.isTopicQueuedUpForDeletion(r.topic));
     if (toResume.length > 0) {
       const topics = new Set(toResume.map((r) => r.topic));

@@ -15,6 +15,14 @@ import type { PartitionStateMachine } from './partition-state-machine';
 import type { ReplicaStateMachine } from './replica-state-machine';
 import type { TopicDeletionManager } from './topic-deletion-manager';
 
+/** The reassignment steps other handlers trigger (implemented by PartitionReassignmentHandler). */
+export interface ReassignmentHooks {
+  /** Completes the partition's reassignment if its target replicas are all in the ISR. */
+  maybeCompleteReassignment(tp: TopicPartition): Promise<void>;
+  /** Resumes reassignments that have a target replica on one of these (re)started brokers. */
+  maybeResumeReassignmentsForBrokers(brokerIds: readonly number[]): Promise<void>;
+}
+
 export interface ControllerComponents {
   readonly brokerId: number;
   readonly config: KafkaConfig;
@@ -27,6 +35,7 @@ export interface ControllerComponents {
   readonly partitionStateMachine: PartitionStateMachine;
   readonly replicaStateMachine: ReplicaStateMachine;
   readonly topicDeletionManager: TopicDeletionManager;
+  readonly reassignments: ReassignmentHooks;
   readonly logger: ControllerLogger;
   readonly stateChangeLogger: StateChangeLogger;
   /** Enqueues an event on the controller's queue. */

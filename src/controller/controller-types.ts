@@ -77,6 +77,17 @@ export class ReplicaAssignment {
     return this.addingReplicas.length > 0 || this.removingReplicas.length > 0;
   }
 
+  /**
+   * The assignment while moving to `target` (Kafka's ReplicaAssignment.reassignTo): RS = target first, then the
+   * original replicas not in it; AR = RS - ORS; RR = RS - target. Reassigning to the original replicas is how a
+   * reassignment is cancelled.
+   */
+  reassignTo(target: readonly number[]): ReplicaAssignment {
+    const origin = this.originReplicas;
+    const full = [...new Set([...target, ...origin])];
+    return new ReplicaAssignment(full, full.filter((r) => !origin.includes(r)), full.filter((r) => !target.includes(r)));
+  }
+
   /** The assignment without one replica (a replica deleted from the state machine). */
   removeReplica(replica: number): ReplicaAssignment {
     return new ReplicaAssignment(

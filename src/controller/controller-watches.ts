@@ -1,7 +1,8 @@
 /**
  * The controller's ZooKeeper change handlers (Kafka's ControllerChangeHandler, BrokerChangeHandler,
  * BrokerModificationsHandler, TopicChangeHandler, PartitionModificationsHandler, TopicDeletionHandler,
- * PreferredReplicaElectionHandler, IsrChangeNotificationHandler).
+ * PreferredReplicaElectionHandler, IsrChangeNotificationHandler, PartitionReassignmentHandler and, for each partition
+ * being reassigned, PartitionReassignmentIsrChangeHandler on its state znode, as Kafka does below IBP 2.7).
  *
  * Each handler only enqueues a controller event. Registering a handler does not arm a watch: watches are armed
  * by the reads that follow (getChildren/getData/exists with `watch`), and re-armed by the reads each event does,
@@ -15,10 +16,13 @@ import {
   DeleteTopicsZNode,
   IsrChangeNotificationZNode,
   PreferredReplicaElectionZNode,
+  ReassignPartitionsZNode,
+  TopicPartitionStateZNode,
   TopicZNode,
   TopicsZNode,
 } from '../zk/znodes';
 import type { ControllerEvent } from './controller-events';
+import { type TopicPartition, partitionKey } from './controller-types';
 
 export const ControllerPaths = {
   controller: ControllerZNode.path(),
@@ -27,12 +31,15 @@ export const ControllerPaths = {
   deleteTopics: DeleteTopicsZNode.path(),
   preferredReplicaElection: PreferredReplicaElectionZNode.path(),
   isrChangeNotification: IsrChangeNotificationZNode.path(),
+  reassignPartitions: ReassignPartitionsZNode.path(),
 } as const;
 
 /** Registers and unregisters the controller's handlers on a session. */
 export class ControllerWatches {
   private readonly brokerModifications = new Set<number>();
   private readonly partitionModifications = new Set<string>();
+  /** State znode paths watched for partitions being reassigned, by partition key. */
+  private readonly reassignmentIsrChanges = new Map<string, string>();
 
   constructor(private readonly session: ZkSession, private readonly put: (event: ControllerEvent) => void) {}
 
@@ -57,6 +64,7 @@ export class ControllerWatches {
     this.session.registerZNodeChildChangeHandler(ControllerPaths.isrChangeNotification,
       () => this.put({ type: 'IsrChangeNotification' }));
     this.registerPreferredReplicaElectionHandler();
+    this.registerPartitionReassignmentHandler();
   }
 
   /** /admin/preferred_replica_election: created -> PreferredReplicaElection. */
@@ -64,6 +72,39 @@ export class ControllerWatches {
     this.session.registerZNodeChangeHandler(ControllerPaths.preferredReplicaElection, {
       onCreate: () => this.put({ type: 'PreferredReplicaElection' }),
     });
+  }
+
+  /** /admin/reassign_partitions: created -> ZkPartitionReassignment (only creation, as in Kafka). */
+  registerPartitionReassignmentHandler(): void {
+    this.session.registerZNodeChangeHandler(ControllerPaths.reassignPartitions, {
+      onCreate: () => this.put({ type: 'ZkPartitionReassignment' }),
+    });
+  }
+
+  /**
+   * The state znode of a partition being reassigned: data changed -> PartitionReassignmentIsrChange(tp). The
+   * watch is armed by the state reads the reassignment does (ControllerZkClient.getTopicPartitionStateAndWatch).
+   */
+  registerPartitionReassignmentIsrChangeHandler(tp: TopicPartition): void {
+    const path = TopicPartitionStateZNode.path(tp);
+    const partition = { topic: tp.topic, partition: tp.partition };
+    this.reassignmentIsrChanges.set(partitionKey(tp), path);
+    this.session.registerZNodeChangeHandler(path, {
+      onDataChange: () => this.put({ type: 'PartitionReassignmentIsrChange', tp: partition }),
+    });
+  }
+
+  unregisterPartitionReassignmentIsrChangeHandler(tp: TopicPartition): void {
+    const path = this.reassignmentIsrChanges.get(partitionKey(tp));
+    if (path === undefined) return;
+    this.reassignmentIsrChanges.delete(partitionKey(tp));
+    this.session.unregisterZNodeChangeHandler(path);
+  }
+
+  /** Every reassignment ISR handler (resignation). */
+  unregisterPartitionReassignmentIsrChangeHandlers(): void {
+    for (const path of this.reassignmentIsrChanges.values()) this.session.unregisterZNodeChangeHandler(path);
+    this.reassignmentIsrChanges.clear();
   }
 
   /** /brokers/ids/<id>: data changed -> BrokerModifications(id); arms each node's data watch. */
@@ -103,7 +144,9 @@ export class ControllerWatches {
   /** Everything an active controller registered (resignation); the /controller handler stays. */
   unregisterFailoverHandlers(): void {
     this.session.unregisterZNodeChildChangeHandler(ControllerPaths.isrChangeNotification);
+    this.session.unregisterZNodeChangeHandler(ControllerPaths.reassignPartitions);
     this.session.unregisterZNodeChangeHandler(ControllerPaths.preferredReplicaElection);
+    this.unregisterPartitionReassignmentIsrChangeHandlers();
     this.unregisterBrokerModificationsHandlers([...this.brokerModifications]);
     this.session.unregisterZNodeChildChangeHandler(ControllerPaths.topics);
     this.unregisterPartitionModificationsHandlers([...this.partitionModifications]);

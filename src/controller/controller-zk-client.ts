@@ -10,7 +10,14 @@ import type { KafkaZkClient } from '../zk/kafka-zk-client';
 import { ZkError } from '../zk/zk-errors';
 import { CreateMode, ZkVersion, type ZkSession } from '../zk/zk-session';
 import type { Broker, BrokerAndEpoch, TopicIdReplicaAssignment } from '../zk/zk-types';
-import { ConfigEntityZNode, ConfigType, FeatureZNode, FeatureZNodeStatus, TopicPartitionsZNode } from '../zk/znodes';
+import {
+  ConfigEntityZNode,
+  ConfigType,
+  FeatureZNode,
+  FeatureZNodeStatus,
+  TopicPartitionStateZNode,
+  TopicPartitionsZNode,
+} from '../zk/znodes';
 import {
   type ControllerBroker,
   LeaderAndIsr,
@@ -148,6 +155,19 @@ export class ControllerZkClient {
     return out;
   }
 
+  /**
+   * One partition's state, arming a data watch on its state znode (how the controller follows the ISR of a
+   * partition being reassigned, as Kafka does below IBP 2.7). Null when the znode does not exist.
+   */
+  async getTopicPartitionStateAndWatch(tp: TopicPartition): Promise<LeaderIsrAndControllerEpoch | null> {
+    const node = await this.zk.getDataAndStat(TopicPartitionStateZNode.path(tp), { watch: true });
+    if (node === null) return null;
+    const { leaderAndIsr: l, controllerEpoch } = TopicPartitionStateZNode.decode(node.data, { partition: tp, zkVersion: node.stat.version });
+    return new LeaderIsrAndControllerEpoch(
+      new LeaderAndIsr(l.leader, l.leaderEpoch, [...l.isr], l.leaderRecoveryState, l.partitionEpoch), controllerEpoch,
+    );
+  }
+
   /** Creates the state znodes (and `partitions` parents) of new partitions, fenced; null = created. */
   async createTopicPartitionStates(states: ReadonlyArray<[TopicPartition, LeaderIsrAndControllerEpoch]>, epochZkVersion: number):
     Promise<Map<string, Error | null>> {
@@ -172,6 +192,33 @@ export class ControllerZkClient {
       else finished.set(key, updates[i]!.leaderAndIsr.withPartitionEpoch(o.leaderAndIsr.partitionEpoch));
     });
     return { finished, retry };
+  }
+
+  // ---- reassignments -------------------------------------------------------------------------------------
+
+  /** The legacy /admin/reassign_partitions request, in file order (empty when absent or unreadable). */
+  async getPartitionReassignment(): Promise<Array<{ tp: TopicPartition; replicas: number[] }>> {
+    return (await this.zk.getPartitionReassignment()).map((r) => ({
+      tp: { topic: r.topic, partition: r.partition }, replicas: [...r.replicas],
+    }));
+  }
+
+  /** Whether /admin/reassign_partitions exists. */
+  async reassignPartitionsInProgress(): Promise<boolean> {
+    return this.zk.reassignPartitionsInProgress();
+  }
+
+  /** Rewrites /admin/reassign_partitions with the entries still pending, fenced. */
+  async setOrCreatePartitionReassignment(entries: ReadonlyArray<{ tp: TopicPartition; replicas: readonly number[] }>,
+    epochZkVersion: number): Promise<void> {
+    await this.zk.setOrCreatePartitionReassignment(
+      entries.map((e) => ({ topic: e.tp.topic, partition: e.tp.partition, replicas: e.replicas })), epochZkVersion,
+    );
+  }
+
+  /** Deletes /admin/reassign_partitions, fenced. */
+  async deletePartitionReassignment(epochZkVersion: number): Promise<void> {
+    await this.zk.deletePartitionReassignment(epochZkVersion);
   }
 
   // ---- controller ----------------------------------------------------------------------------------------

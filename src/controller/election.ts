@@ -15,6 +15,18 @@
 import type { ControllerContext } from './controller-context';
 import { LeaderAndIsr, type TopicPartition } from './controller-types';
 
+/** Kafka's ElectionType (KIP-460): what an ElectLeaders request asks for, by its wire value. */
+export const ElectionType = {
+  PREFERRED: 0,
+  UNCLEAN: 1,
+} as const;
+export type ElectionTypeValue = (typeof ElectionType)[keyof typeof ElectionType];
+
+/** `PREFERRED` / `UNCLEAN`, as Kafka prints an ElectionType. */
+export function electionTypeName(type: ElectionTypeValue): string {
+  return type === ElectionType.UNCLEAN ? 'UNCLEAN' : 'PREFERRED';
+}
+
 export const ElectionStrategy = {
   Offline: 'OfflinePartitionLeaderElectionStrategy',
   Reassign: 'ReassignPartitionLeaderElectionStrategy',

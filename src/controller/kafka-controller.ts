@@ -8,8 +8,10 @@
  * Election: at startup, when /controller is deleted, and after a session expiry (re-register /brokers/ids/<id>,
  * report the new broker epoch, then elect). Failover: /feature, handlers and watches, context from ZooKeeper
  * (topic ids added where missing), UpdateMetadata to every live broker, replica and partition state machines,
- * resumed topic deletions and preferred elections, the auto-rebalance task. Resignation (another controller,
+ * resumed reassignments, topic deletions and preferred elections, the auto-rebalance task. Resignation (another controller,
  * or a fenced write failed with ControllerMovedError): handlers, context and channels are dropped.
+ * The admin APIs the controller serves (AlterPartitionReassignments, ListPartitionReassignments, ElectLeaders)
+ * are events too; their callers get NOT_CONTROLLER if this broker is not, or stops being, the controller.
  */
 import type { KafkaConfig } from '../config/broker-config';
 import { KafkaScheduler } from '../common/scheduler';
@@ -23,13 +25,24 @@ import { type ControlRequest, ControllerChannelManager, type ControllerChannelMa
 import type { ControllerComponents } from './controller-components';
 import { ControllerContext } from './controller-context';
 import { ControllerEventManager } from './controller-event-manager';
-import { type ControllerEvent, controllerStateOf, describeEvent } from './controller-events';
+import {
+  type AlterReassignmentsResult,
+  type ControllerEvent,
+  type ElectionResultEntry,
+  type ListReassignmentsResult,
+  controllerStateOf,
+  describeEvent,
+} from './controller-events';
 import { type ControllerLogger, type ControllerLogging, StateChangeLogger } from './controller-logger';
 import { ControllerBrokerRequestBatch, ControllerIllegalStateError } from './controller-request-batch';
 import { type TopicPartition, partitionKey, scalaMap } from './controller-types';
+import { ErrorCode } from '../protocol';
 import { ControllerPaths, ControllerWatches } from './controller-watches';
 import { ControllerZkClient } from './controller-zk-client';
+import type { ElectionTypeValue } from './election';
 import { ElectionTrigger, LeaderElectionHandler } from './leader-election-handler';
+import { PartitionReassignmentHandler } from './partition-reassignment-handler';
+import { answerApiEvent, failApiEvent } from './controller-api-events';
 import { PartitionStateMachine } from './partition-state-machine';
 import { ReplicaStateMachine } from './replica-state-machine';
 import { TopicDeletionManager } from './topic-deletion-manager';
@@ -69,6 +82,7 @@ export class KafkaController {
   private readonly watches: ControllerWatches;
   private readonly clusterChanges: ClusterChangeHandler;
   private readonly elections: LeaderElectionHandler;
+  private readonly reassignments: PartitionReassignmentHandler;
   private readonly brokerInfo: BrokerInfo;
   private scheduler: KafkaScheduler | undefined;
   private activeControllerIdValue = -1;
@@ -158,6 +172,10 @@ export class KafkaController {
       partitionStateMachine: this.partitionStateMachine,
       replicaStateMachine: this.replicaStateMachine,
       topicDeletionManager: this.topicDeletionManager,
+      reassignments: {
+        maybeCompleteReassignment: (tp) => this.reassignments.maybeCompleteReassignment(tp),
+        maybeResumeReassignmentsForBrokers: (ids) => this.reassignments.maybeResumeReassignmentsForBrokers(ids),
+      },
       logger: this.logger,
       stateChangeLogger: this.stateChangeLogger,
       put,
@@ -166,6 +184,7 @@ export class KafkaController {
     };
     this.clusterChanges = new ClusterChangeHandler(components);
     this.elections = new LeaderElectionHandler(components);
+    this.reassignments = new PartitionReassignmentHandler(components);
   }
 
   // ---- public API ----------------------------------------------------------------------------------------
@@ -227,6 +246,32 @@ export class KafkaController {
         brokerEpoch,
         callback: (result) => ('error' in result ? reject(result.error) : resolve(result.partitionsRemaining)),
       });
+    });
+  }
+
+  /**
+   * AlterPartitionReassignments: starts (replicas) or cancels (null) reassignments. Resolves with a request-level
+   * error (NOT_CONTROLLER) or one result per partition.
+   */
+  alterPartitionReassignments(
+    reassignments: ReadonlyArray<{ tp: TopicPartition; replicas: readonly number[] | null }>,
+  ): Promise<AlterReassignmentsResult> {
+    return new Promise((resolve) => {
+      this.eventManager.put({ type: 'ApiPartitionReassignment', reassignments, callback: resolve });
+    });
+  }
+
+  /** ListPartitionReassignments: the given partitions (null: all) that are being reassigned. */
+  listPartitionReassignments(partitions: readonly TopicPartition[] | null): Promise<ListReassignmentsResult> {
+    return new Promise((resolve) => {
+      this.eventManager.put({ type: 'ListPartitionReassignments', partitions, callback: resolve });
+    });
+  }
+
+  /** ElectLeaders (PREFERRED or UNCLEAN): per partition, the new leader or why there is none. */
+  electLeaders(partitions: readonly TopicPartition[], electionType: ElectionTypeValue): Promise<ElectionResultEntry[]> {
+    return new Promise((resolve) => {
+      this.eventManager.put({ type: 'ReplicaLeaderElection', partitions, electionType, callback: resolve });
     });
   }
 
@@ -306,6 +351,18 @@ export class KafkaController {
           }
           return;
         }
+        case 'ZkPartitionReassignment':
+          await this.reassignments.processZkPartitionReassignment();
+          return;
+        case 'PartitionReassignmentIsrChange':
+          return await this.reassignments.processPartitionReassignmentIsrChange(event.tp);
+        case 'ApiPartitionReassignment':
+          return await answerApiEvent(event, () => this.reassignments.processApiPartitionReassignment(event.reassignments));
+        case 'ListPartitionReassignments':
+          event.callback(this.reassignments.processListPartitionReassignments(event.partitions));
+          return;
+        case 'ReplicaLeaderElection':
+          return await answerApiEvent(event, () => this.elections.processReplicaLeaderElection(event.partitions, event.electionType));
         case 'Callback':
           await event.run();
           return;
@@ -328,8 +385,12 @@ export class KafkaController {
   private preempt(event: ControllerEvent): void {
     if (event.type === 'ControlledShutdown') {
       event.callback({ error: new ControllerMovedError('Controller moved to another broker') });
+    } else if (event.type === 'ApiPartitionReassignment' || event.type === 'ListPartitionReassignments' ||
+      event.type === 'ReplicaLeaderElection') {
+      failApiEvent(event, ErrorCode.NOT_CONTROLLER);
     }
   }
+
 
   // ---- election, failover, resignation -------------------------------------------------------------------
 
@@ -370,6 +431,7 @@ export class KafkaController {
     this.logger.info('Registering handlers');
     this.watches.registerFailoverHandlers();
     await this.session.exists(ControllerPaths.preferredReplicaElection, { watch: true });
+    await this.session.exists(ControllerPaths.reassignPartitions, { watch: true });
     this.logger.info('Deleting isr change notifications');
     await this.opts.zkClient.deleteIsrChangeNotifications(this.context.epochZkVersion);
     this.logger.info('Initializing controller context');
@@ -384,6 +446,7 @@ export class KafkaController {
     await this.replicaStateMachine.startup();
     await this.partitionStateMachine.startup();
     this.logger.info(`Ready to serve as the new controller with epoch ${this.context.epoch}`);
+    await this.reassignments.initializePartitionReassignments();
     await this.topicDeletionManager.tryTopicDeletion();
     const pending = await this.elections.fetchPendingPreferredReplicaElections();
     await this.elections.onReplicaElection(pending, ElectionTrigger.ZkTriggered);

@@ -1,6 +1,10 @@
 /**
  * Leadership moves the controller makes on request (KafkaController.scala, 3.9 behaviour):
  *
+ * - ElectLeaders from the admin API (KIP-460): PREFERRED elects the first replica where it is not the leader and
+ *   is live and in the ISR; UNCLEAN elects, where the leader is missing or dead, a live ISR member or else any live
+ *   replica; per partition the answer is the new leader or ELECTION_NOT_NEEDED, PREFERRED_LEADER_NOT_AVAILABLE,
+ *   ELIGIBLE_LEADERS_NOT_AVAILABLE, INVALID_TOPIC_EXCEPTION (topic being deleted), UNKNOWN_TOPIC_OR_PARTITION;
  * - preferred replica election from /admin/preferred_replica_election (legacy tools): the listed partitions whose
  *   leader is not their first replica elect it if it is live and in the ISR; the znode is then deleted (fenced)
  *   and its existence watch re-armed;
@@ -10,16 +14,18 @@
  * - ControlledShutdown: leadership moves off the broker (and it leaves the ISRs it follows); the answer is the
  *   partitions it still leads;
  * - /isr_change_notification (leaders at IBP < 2.7): partition states are re-read, UpdateMetadata is sent and the
- *   notifications are deleted.
+ *   notifications are deleted; partitions being reassigned among them may complete their reassignment.
  */
 import { KafkaError, StaleBrokerEpochError } from '../common/kafka-error';
 import { ControllerMovedError } from '../zk/zk-errors';
 import type { ControllerComponents } from './controller-components';
 import { PartitionState, ReplicaState } from './controller-states';
-import { LeaderIsrAndControllerEpoch, type TopicPartition, partitionKey } from './controller-types';
+import { LeaderAndIsrConstants, LeaderIsrAndControllerEpoch, type TopicPartition, partitionKey } from './controller-types';
 import { ControllerPaths } from './controller-watches';
-import { ElectionStrategy } from './election';
-import type { ElectionOutcome } from './partition-state-machine';
+import type { ApiError, ElectionResultEntry } from './controller-events';
+import { ElectionStrategy, ElectionType, type ElectionTypeValue, electionTypeName } from './election';
+import { type ElectionOutcome, StateChangeFailedError } from './partition-state-machine';
+import { ErrorCode, errorInfo } from '../protocol';
 
 /** Who asked for an election (Kafka's ElectionTrigger). */
 export const ElectionTrigger = {
@@ -87,15 +93,83 @@ export class LeaderElectionHandler {
     return pending;
   }
 
-  /** Runs a preferred election; ZooKeeper-triggered ones end by deleting the request znode. */
-  async onReplicaElection(partitions: readonly TopicPartition[], trigger: ElectionTriggerName): Promise<Map<string, ElectionOutcome>> {
-    this.c.logger.info(`Starting replica leader election (PREFERRED) for partitions ${partitions.map(partitionKey).join(',')} ` +
+  /**
+   * ElectLeaders (admin client): elects leaders of the given partitions as `electionType` asks. Partitions that
+   * already have a valid leader, unknown ones and those of topics being deleted are answered without election.
+   */
+  async processReplicaLeaderElection(partitions: readonly TopicPartition[], electionType: ElectionTypeValue):
+    Promise<ElectionResultEntry[]> {
+    const unique = [...new Map(partitions.map((tp) => [partitionKey(tp), { topic: tp.topic, partition: tp.partition }])).values()];
+    const error = (code: number, message?: string | null): ApiError =>
+      ({ code, message: message !== undefined ? message : errorInfo(code).message });
+    if (!this.c.isActive()) return unique.map((tp) => ({ tp, error: error(ErrorCode.NOT_CONTROLLER, null) }));
+    const type = electionTypeName(electionType);
+    const trigger = ElectionTrigger.AdminClientTriggered;
+    const all = new Set(this.ctx.allPartitions.map(partitionKey));
+    const unknown = unique.filter((tp) => !all.has(partitionKey(tp)));
+    for (const tp of unknown) {
+      this.c.logger.info(`Skipping replica leader election (${type}) for partition ${partitionKey(tp)} by ${trigger} since it doesn't exist.`);
+    }
+    const known = unique.filter((tp) => all.has(partitionKey(tp)));
+    const beingDeleted = known.filter((tp) => this.c.topicDeletionManager.isTopicQueuedUpForDeletion(tp.topic));
+    if (beingDeleted.length > 0) {
+      this.c.logger.warn(`Skipping replica leader election (${type}) for partitions ${beingDeleted.map(partitionKey).join(',')} ` +
+        `by ${trigger} since the respective topics are being deleted`);
+    }
+    const live = known.filter((tp) => !this.c.topicDeletionManager.isTopicQueuedUpForDeletion(tp.topic));
+    const leaderOf = (tp: TopicPartition) => this.ctx.partitionLeadershipInfo(tp)?.leaderAndIsr.leader ?? LeaderAndIsrConstants.NoLeader;
+    const needsElection = (tp: TopicPartition) => electionType === ElectionType.PREFERRED
+      ? leaderOf(tp) !== this.ctx.partitionReplicaAssignment(tp)[0]
+      : leaderOf(tp) === LeaderAndIsrConstants.NoLeader || !this.ctx.liveBrokerIds.has(leaderOf(tp));
+    const electable = live.filter(needsElection);
+    const outcomes = await this.onReplicaElection(electable, trigger, electionType);
+    const results: ElectionResultEntry[] = [];
+    for (const tp of unique) {
+      const key = partitionKey(tp);
+      const outcome = outcomes.get(key);
+      if (outcome !== undefined) {
+        if ('leaderAndIsr' in outcome) {
+          results.push({ tp, leader: outcome.leaderAndIsr.leader });
+        } else if (outcome.error instanceof StateChangeFailedError) {
+          const code = electionType === ElectionType.PREFERRED ? ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE : ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE;
+          results.push({ tp, error: error(code, outcome.error.message) });
+        } else {
+          const code = outcome.error instanceof KafkaError ? outcome.error.code : ErrorCode.UNKNOWN_SERVER_ERROR;
+          results.push({ tp, error: error(code, outcome.error.message) });
+        }
+      } else if (unknown.includes(tp)) {
+        results.push({ tp, error: error(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'The partition does not exist.') });
+      } else if (beingDeleted.includes(tp)) {
+        results.push({ tp, error: error(ErrorCode.INVALID_TOPIC_EXCEPTION, 'The topic is being deleted') });
+      } else {
+        results.push({ tp, error: error(ErrorCode.ELECTION_NOT_NEEDED) });
+      }
+    }
+    this.c.logger.debug(`Waiting for any successful result for election type (${type}) by ${trigger} for partitions: ` +
+      results.map((r) => `${partitionKey(r.tp)} -> ${r.error === undefined ? `Right(${r.leader})` : `Left(${errorInfo(r.error.code).name})`}`).join(', '));
+    return results;
+  }
+
+  /**
+   * Runs an election (PREFERRED unless told otherwise; UNCLEAN may pick a replica outside the ISR only when the
+   * admin client asked); ZooKeeper-triggered ones end by deleting the request znode.
+   */
+  async onReplicaElection(
+    partitions: readonly TopicPartition[],
+    trigger: ElectionTriggerName,
+    electionType: ElectionTypeValue = ElectionType.PREFERRED,
+  ): Promise<Map<string, ElectionOutcome>> {
+    const type = electionTypeName(electionType);
+    this.c.logger.info(`Starting replica leader election (${type}) for partitions ${partitions.map(partitionKey).join(',')} ` +
       `triggered by ${trigger}`);
     try {
-      const results = await this.c.partitionStateMachine.handleStateChanges(partitions, PartitionState.OnlinePartition, { strategy: { kind: ElectionStrategy.PreferredReplica } });
+      const strategy = electionType === ElectionType.PREFERRED
+        ? { kind: ElectionStrategy.PreferredReplica }
+        : { kind: ElectionStrategy.Offline, allowUnclean: trigger === ElectionTrigger.AdminClientTriggered };
+      const results = await this.c.partitionStateMachine.handleStateChanges(partitions, PartitionState.OnlinePartition, { strategy });
       if (trigger !== ElectionTrigger.AdminClientTriggered) {
         for (const [key, outcome] of results) {
-          if ('error' in outcome) this.c.logger.error(`Error completing replica leader election (PREFERRED) for partition ${key}`, outcome.error);
+          if ('error' in outcome) this.c.logger.error(`Error completing replica leader election (${type}) for partition ${key}`, outcome.error);
         }
       }
       return results;
@@ -209,6 +283,10 @@ export class LeaderElectionHandler {
         this.c.logger.debug(`Sending MetadataRequest to Brokers: ${[...brokers].join(',')} for TopicPartitions: ` +
           `${partitions.map(partitionKey).join(',')}`);
         await this.c.sendUpdateMetadataRequest(brokers, partitions);
+        // The ISR of a partition being reassigned may now hold all its target replicas.
+        for (const tp of partitions.filter((p) => this.ctx.partitionsBeingReassigned.has(partitionKey(p)))) {
+          await this.c.reassignments.maybeCompleteReassignment(tp);
+        }
       }
     } finally {
       await this.c.zk.zk.deleteIsrChangeNotifications(this.ctx.epochZkVersion, { sequenceNumbers });

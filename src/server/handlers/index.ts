@@ -4,6 +4,7 @@
 import type { ApiHandler } from '../api-handler';
 import type { BrokerServices } from '../broker-services';
 import { alterConfigsHandler } from './alter-configs';
+import { alterPartitionReassignmentsHandler } from './alter-partition-reassignments';
 import { apiVersionsHandler } from './api-versions';
 import { controlledShutdownHandler } from './controlled-shutdown';
 import { createPartitionsHandler } from './create-partitions';
@@ -11,10 +12,12 @@ import { createTopicsHandler } from './create-topics';
 import { deleteTopicsHandler } from './delete-topics';
 import { describeClusterHandler } from './describe-cluster';
 import { describeConfigsHandler } from './describe-configs';
+import { electLeadersHandler } from './elect-leaders';
 import { fetchHandler } from './fetch';
 import { incrementalAlterConfigsHandler } from './incremental-alter-configs';
 import { leaderAndIsrHandler } from './leader-and-isr';
 import { listOffsetsHandler } from './list-offsets';
+import { listPartitionReassignmentsHandler } from './list-partition-reassignments';
 import { metadataHandler } from './metadata';
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch';
 import { produceHandler } from './produce';
@@ -40,5 +43,8 @@ export function createHandlers(broker: BrokerServices, stateChangeLogger: { warn
     describeClusterHandler(broker),
     offsetForLeaderEpochHandler(broker),
     controlledShutdownHandler(broker, stateChangeLogger),
+    electLeadersHandler(broker),
+    alterPartitionReassignmentsHandler(broker),
+    listPartitionReassignmentsHandler(broker),
   ];
 }
