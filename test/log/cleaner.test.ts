@@ -3,7 +3,7 @@
 // the active segment, compressed batches, keyless records, the leader epoch cache and a reload.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Log } from '../../src/log/log';
 import type { LogConfig } from '../../src/log/log-config';
@@ -350,6 +350,7 @@ test('min.compaction.lag.ms keeps recent segments out of the dirty section; the 
     assert.equal(await manager.grabFilthiestCompactedLog(clock.ms), undefined, 'a log in progress is not taken twice');
     await manager.doneCleaning(ltc, 42);
     assert.equal(manager.allCleanerCheckpoints().get('t-0'), 42);
+    assert.equal(await readFile(path.join(dir, 'cleaner-offset-checkpoint'), 'utf8'), '0\n1\nt 0 42\n', "Kafka's checkpoint format");
     await f.log.close();
   } finally {
     await cleanup();
@@ -393,6 +394,43 @@ test('groupSegmentsBySize merges consecutive segments up to segment.bytes', asyn
     assert.deepEqual(groups.flat(), segments, 'every segment once, in order');
     for (const g of groups) assert.ok(g.length === 1 || g.reduce((n, s) => n + s.size, 0) <= 2048);
     assert.ok(groups.length < segments.length && sizes.length === segments.length);
+    await f.log.close();
+  } finally {
+    await cleanup();
+  }
+});
+
+test('max.compaction.lag.ms: an overdue dirty section is cleaned below min.cleanable.dirty.ratio, and the active segment rolls in time', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const clock = new Clock(1_700_000_000_000);
+    const f = await openLog(dir, { segmentBytes: 1024, minCleanableDirtyRatio: 0.99, maxCompactionLagMs: 60_000 }, clock);
+    for (let i = 0; i < 40; i++) await append(f.log, [{ key: `k${i % 4}`, value: `v${i}`, timestamp: clock.ms }]);
+    await f.log.roll();
+    f.log.highWatermark = f.log.logEndOffset;
+    const manager = new LogCleanerManager({ logDirs: [dir], logs: () => [f.log], logger: f.logger });
+    // Clean once, then add a little dirty data: the ratio stays below 0.99.
+    const first = await manager.grabFilthiestCompactedLog(clock.ms);
+    assert.ok(first, 'a never-cleaned log has ratio 1');
+    const { endOffset } = await newCleaner(clock, f.logger).clean(first);
+    await manager.doneCleaning(first, endOffset);
+    await append(f.log, [{ key: 'k0', value: 'late', timestamp: clock.ms }]);
+    await f.log.roll();
+    f.log.highWatermark = f.log.logEndOffset;
+    assert.equal(await manager.grabFilthiestCompactedLog(clock.ms), undefined, 'below the ratio and not overdue');
+    clock.ms += 61_000;
+    const overdue = await manager.grabFilthiestCompactedLog(clock.ms);
+    assert.ok(overdue?.needCompactionNow, 'overdue by max.compaction.lag.ms');
+    assert.ok(overdue.cleanableRatio < 0.99);
+    await manager.doneCleaning(overdue, overdue.firstDirtyOffset);
+
+    // Appends roll the active segment once it is max.compaction.lag.ms old, though segment.ms is a week.
+    const segments = f.log.numberOfSegments;
+    await append(f.log, [{ key: 'a', value: '1', timestamp: clock.ms }]);
+    await append(f.log, [{ key: 'a', value: '2', timestamp: clock.ms + 1000 }]);
+    assert.equal(f.log.numberOfSegments, segments);
+    await append(f.log, [{ key: 'a', value: '3', timestamp: clock.ms + 61_000 }]);
+    assert.equal(f.log.numberOfSegments, segments + 1);
     await f.log.close();
   } finally {
     await cleanup();

@@ -7,6 +7,7 @@
  * State changes happen synchronously between awaits, so two cleaner threads never take the same log.
  * The checkpoints are kept in memory (read once per dir) and written through one queue per file.
  */
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../common/logger';
 import { OffsetCheckpointFile } from '../checkpoint-file';
@@ -60,12 +61,16 @@ export class LogCleanerManager {
     this.logger = opts.logger;
   }
 
-  /** Reads every dir's checkpoint once; a malformed file counts as empty (everything is dirty). */
+  /**
+   * Reads every dir's checkpoint once, creating missing files empty as Kafka's CheckpointFile does; a
+   * malformed file counts as empty (everything is dirty).
+   */
   load(): Promise<void> {
     this.loading ??= (async () => {
       for (const dir of this.logDirs) {
         const file = new OffsetCheckpointFile(path.join(dir, CLEANER_OFFSET_CHECKPOINT_FILE));
         try {
+          await writeFile(file.file, '', { flag: 'a' });
           this.checkpoints.set(dir, await file.readMap());
         } catch (err) {
           this.logger.warn(`Failed to access checkpoint file ${CLEANER_OFFSET_CHECKPOINT_FILE} in dir ${dir}`, err);
