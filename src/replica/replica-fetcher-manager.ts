@@ -1,7 +1,8 @@
 /**
  * ReplicaFetcherManager (Kafka's AbstractFetcherManager): the replica fetchers of this broker, num.replica.fetchers
  * per leader broker, each partition assigned to fetcher `abs(hash(topic) * 31 + partition) % num.replica.fetchers`
- * as Kafka does. Fetchers with no partitions left are shut down.
+ * as Kafka does. Fetchers with no partitions left are shut down. Removing partitions resolves once their
+ * fetchers finished any log change in progress for them, so the caller may take the logs over.
  */
 import type { Partition } from './partition';
 import { ReplicaFetcher, type FetcherLogger, type ReplicaFetcherConfig, type ReplicaFetcherHooks, type SourceBroker } from './replica-fetcher';
@@ -18,10 +19,10 @@ export class ReplicaFetcherManager {
   ) {}
 
   /** Starts fetching the partitions from their leaders (each entry's leader endpoint). */
-  addFetcherForPartitions(entries: { partition: Partition; leader: SourceBroker }[]): void {
+  async addFetcherForPartitions(entries: { partition: Partition; leader: SourceBroker }[]): Promise<void> {
+    await this.removeFetcherForPartitions(entries.map((e) => e.partition.key));
     const grouped = new Map<string, { leader: SourceBroker; fetcherId: number; partitions: Partition[] }>();
     for (const { partition, leader } of entries) {
-      this.removeFetcherForPartitions([partition.key]);
       const fetcherId = Math.abs(javaStringHash(partition.topic) * 31 + partition.partitionId) % Math.max(1, this.config.numFetchers);
       const key = `${leader.id}@${leader.host}:${leader.port}#${fetcherId}`;
       let g = grouped.get(key);
@@ -40,18 +41,22 @@ export class ReplicaFetcherManager {
     }
   }
 
-  removeFetcherForPartitions(keys: Iterable<string>): void {
+  /** Stops fetching the partitions; resolves once no fetcher is changing their logs any more. */
+  async removeFetcherForPartitions(keys: Iterable<string>): Promise<void> {
+    const pending: Promise<void>[] = [];
     for (const k of keys) {
       const fk = this.assignment.get(k);
       if (fk === undefined) continue;
       this.assignment.delete(k);
       const fetcher = this.fetchers.get(fk);
-      fetcher?.removePartitions([k]);
-      if (fetcher && fetcher.partitionCount === 0) {
+      if (!fetcher) continue;
+      pending.push(fetcher.removePartitions([k]));
+      if (fetcher.partitionCount === 0) {
         this.fetchers.delete(fk);
         void fetcher.shutdown();
       }
     }
+    await Promise.all(pending);
   }
 
   isFetching(key: string): boolean {

@@ -8,6 +8,11 @@
  * broker id as replica id, appends the leader's batches as they are (offsets already assigned), and takes
  * the leader's high watermark and log start offset. An offset out of range is resolved with ListOffsets
  * against the leader; a fenced or unknown leader epoch waits for the controller's next LeaderAndIsr.
+ *
+ * Removing a partition waits for the log changes the fetcher is making to it (the truncation or append of a
+ * response being processed), as Kafka's fetcher threads hold their partition map lock while processing: a
+ * broker that becomes leader must not see a follower append or truncation land after it took the log over.
+ * Network waits are never part of that: a removal does not wait for a fetch to come back.
  */
 import { ApiKeys, ErrorCode } from '../protocol';
 import { BrokerConnection } from '../client/broker-connection';
@@ -59,6 +64,8 @@ export class ReplicaFetcher {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** The log changes in progress (processing a response); removals wait for it. */
+  private processing: Promise<void> = Promise.resolve();
 
   constructor(
     readonly name: string,
@@ -90,8 +97,22 @@ export class ReplicaFetcher {
     this.wake?.();
   }
 
-  removePartitions(keys: Iterable<string>): void {
+  /** Stops fetching the partitions; resolves once no log change the fetcher started for them is in progress. */
+  removePartitions(keys: Iterable<string>): Promise<void> {
     for (const k of keys) this.partitions.delete(k);
+    return this.processing;
+  }
+
+  /** Runs log changes as the fetcher's current processing step, which removals wait for. */
+  private mutating(task: () => Promise<void>): Promise<void> {
+    const run = task();
+    this.processing = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The entry is still the one the fetcher works on (not removed or replaced by a new LeaderAndIsr). */
+  private isCurrent(f: FetchedPartition): boolean {
+    return this.partitions.get(f.partition.key) === f;
   }
 
   async shutdown(): Promise<void> {
@@ -146,16 +167,18 @@ export class ReplicaFetcher {
     const truncating = [...this.partitions.values()].filter((f) => f.state === 'Truncating');
     if (truncating.length === 0) return;
     const withEpoch: FetchedPartition[] = [];
-    for (const f of truncating) {
-      const log = f.partition.log;
-      if (!log) continue;
-      const latest = log.latestEpoch();
-      if (latest === undefined) {
-        // No epochs in the log: fall back to the high watermark, as Kafka does for such logs.
-        await this.truncateTo(f, log.highWatermark);
-        f.state = 'Fetching';
-      } else withEpoch.push(f);
-    }
+    await this.mutating(async () => {
+      for (const f of truncating) {
+        const log = f.partition.log;
+        if (!log || !this.isCurrent(f)) continue;
+        const latest = log.latestEpoch();
+        if (latest === undefined) {
+          // No epochs in the log: fall back to the high watermark, as Kafka does for such logs.
+          await this.truncateTo(f, log.highWatermark);
+          f.state = 'Fetching';
+        } else withEpoch.push(f);
+      }
+    });
     if (withEpoch.length === 0) return;
     const version = conn.pickVersion(ApiKeys.OffsetForLeaderEpoch, 3, 4);
     const byTopic = new Map<string, FetchedPartition[]>();
@@ -175,28 +198,31 @@ export class ReplicaFetcher {
         })),
       })),
     });
-    for (const t of response.topics) {
-      for (const p of t.partitions) {
-        const f = this.partitions.get(`${t.topic}-${p.partition}`);
-        if (!f || f.state !== 'Truncating' || !f.partition.log) continue;
-        if (p.errorCode !== ErrorCode.NONE) {
-          this.delay(f, `OffsetsForLeaderEpoch error ${p.errorCode}`);
-          continue;
+    await this.mutating(async () => {
+      for (const t of response.topics) {
+        for (const p of t.partitions) {
+          const f = this.partitions.get(`${t.topic}-${p.partition}`);
+          // Only the entries this request was for: one re-added meanwhile asks again with its own epoch.
+          if (!f || f.state !== 'Truncating' || !withEpoch.includes(f) || !f.partition.log) continue;
+          if (p.errorCode !== ErrorCode.NONE) {
+            this.delay(f, `OffsetsForLeaderEpoch error ${p.errorCode}`);
+            continue;
+          }
+          const log = f.partition.log;
+          let target: number;
+          if (p.endOffset < 0) {
+            target = log.highWatermark;
+          } else if (p.leaderEpoch < log.latestEpoch()!) {
+            // The leader does not know our latest epoch: go to the end of the largest epoch both know.
+            target = Math.min(p.endOffset, log.endOffsetForEpoch(p.leaderEpoch).endOffset);
+          } else {
+            target = p.endOffset;
+          }
+          await this.truncateTo(f, Math.min(target, log.logEndOffset));
+          f.state = 'Fetching';
         }
-        const log = f.partition.log;
-        let target: number;
-        if (p.endOffset < 0) {
-          target = log.highWatermark;
-        } else if (p.leaderEpoch < log.latestEpoch()!) {
-          // The leader does not know our latest epoch: go to the end of the largest epoch both know.
-          target = Math.min(p.endOffset, log.endOffsetForEpoch(p.leaderEpoch).endOffset);
-        } else {
-          target = p.endOffset;
-        }
-        await this.truncateTo(f, Math.min(target, log.logEndOffset));
-        f.state = 'Fetching';
       }
-    }
+    });
   }
 
   private async truncateTo(f: FetchedPartition, offset: number): Promise<void> {
@@ -250,14 +276,19 @@ export class ReplicaFetcher {
       { timeoutMs: this.config.socketTimeoutMs + this.config.fetchMaxWaitMs },
     );
     if (response.errorCode !== ErrorCode.NONE) throw new KafkaError(response.errorCode, `Fetch failed with error ${response.errorCode}`);
-    for (const t of response.responses) {
-      for (const p of t.partitions) {
-        const f = this.partitions.get(`${t.topic}-${p.partitionIndex}`);
-        // The partition may have been removed or re-added for a new epoch while the fetch was in flight.
-        if (!f || f.state !== 'Fetching' || !fetching.includes(f)) continue;
-        await this.processPartitionData(f, p);
+    const outOfRange: FetchedPartition[] = [];
+    await this.mutating(async () => {
+      for (const t of response.responses) {
+        for (const p of t.partitions) {
+          const f = this.partitions.get(`${t.topic}-${p.partitionIndex}`);
+          // The partition may have been removed or re-added for a new epoch while the fetch was in flight.
+          if (!f || f.state !== 'Fetching' || !fetching.includes(f)) continue;
+          if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) outOfRange.push(f);
+          else await this.processPartitionData(f, p);
+        }
       }
-    }
+    });
+    for (const f of outOfRange) await this.handleOutOfRange(f);
     return true;
   }
 
@@ -289,9 +320,6 @@ export class ReplicaFetcher {
         if (p.logStartOffset > log.logStartOffset) await log.maybeIncrementLogStartOffset(Math.min(p.logStartOffset, log.highWatermark));
         return;
       }
-      case ErrorCode.OFFSET_OUT_OF_RANGE:
-        await this.handleOutOfRange(f);
-        return;
       case ErrorCode.FENCED_LEADER_EPOCH:
       case ErrorCode.UNKNOWN_LEADER_EPOCH:
       case ErrorCode.NOT_LEADER_OR_FOLLOWER:
@@ -303,10 +331,12 @@ export class ReplicaFetcher {
     }
   }
 
-  /** Kafka's handleOutOfRangeError: compare with the leader's log end and start offsets. */
+  /**
+   * Kafka's handleOutOfRangeError: compare with the leader's log end and start offsets. The questions to the
+   * leader are asked outside the processing step; the truncation is one, if the entry is still current.
+   */
   private async handleOutOfRange(f: FetchedPartition): Promise<void> {
     const conn = this.connection!;
-    const log = f.partition.log!;
     const version = conn.pickVersion(ApiKeys.ListOffsets, 1, 7);
     const ask = async (timestamp: number): Promise<number> => {
       const r = await conn.request(ApiKeys.ListOffsets, version, {
@@ -324,20 +354,22 @@ export class ReplicaFetcher {
       return part.offset;
     };
     const leaderEnd = await ask(-1);
-    if (leaderEnd < log.logEndOffset) {
-      this.logger.warn(
-        `Reset fetch offset for partition ${f.partition.key} from ${log.logEndOffset} to the leader's latest offset ${leaderEnd}`,
-      );
-      await log.truncateTo(leaderEnd);
-      return;
-    }
     const leaderStart = await ask(-2);
-    if (log.logEndOffset < leaderStart) {
-      this.logger.warn(
-        `Reset fetch offset for partition ${f.partition.key} from ${log.logEndOffset} to the leader's start offset ${leaderStart}`,
-      );
-      await log.truncateFullyAndStartAt(leaderStart);
-    }
+    await this.mutating(async () => {
+      const log = f.partition.log;
+      if (!log || !this.isCurrent(f) || f.state !== 'Fetching') return;
+      if (leaderEnd < log.logEndOffset) {
+        this.logger.warn(
+          `Reset fetch offset for partition ${f.partition.key} from ${log.logEndOffset} to the leader's latest offset ${leaderEnd}`,
+        );
+        await log.truncateTo(leaderEnd);
+      } else if (log.logEndOffset < leaderStart) {
+        this.logger.warn(
+          `Reset fetch offset for partition ${f.partition.key} from ${log.logEndOffset} to the leader's start offset ${leaderStart}`,
+        );
+        await log.truncateFullyAndStartAt(leaderStart);
+      }
+    });
   }
 
   private delay(f: FetchedPartition, why: string): void {

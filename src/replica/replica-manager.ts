@@ -244,8 +244,10 @@ export class ReplicaManager {
         }
         if (state.topicId !== 'AAAAAAAAAAAAAAAAAAAAAA') partition.topicId = state.topicId;
         const partitionLog = await this.getOrCreateLog(state.topic, state.partition);
+        // A fetch response being appended or a truncation in progress must land before the log changes hands.
+        await this.opts.fetcherManager?.removeFetcherForPartitions([key]);
         if (state.leader === this.opts.brokerId) {
-          this.opts.fetcherManager?.removeFetcherForPartitions([key]);
+          const previousEpoch = partition.leaderEpoch;
           // A new leader records where its epoch starts, so followers can truncate against it (KIP-101).
           await partitionLog.maybeAssignEpochStartOffset(state.leaderEpoch, partitionLog.logEndOffset);
           partition.makeLeader(state, partitionLog);
@@ -253,10 +255,9 @@ export class ReplicaManager {
             `[Broker id=${this.opts.brokerId}] Leader ${key} with topic id ${partition.topicId} starts at leader epoch ` +
               `${state.leaderEpoch} from offset ${partitionLog.logEndOffset} with partition epoch ` +
               `${state.partitionEpoch}, high watermark ${partitionLog.highWatermark}, ISR [${state.isr.join(',')}], ` +
-              `replicas [${state.replicas.join(',')}]. Previous leader epoch was ${partition.leaderEpoch}.`,
+              `replicas [${state.replicas.join(',')}]. Previous leader epoch was ${previousEpoch}.`,
           );
         } else {
-          this.opts.fetcherManager?.removeFetcherForPartitions([key]);
           partition.makeFollower(state, partitionLog);
           const leader = this.leaderEndpoint(state.leader, liveLeaders);
           if (leader) followers.push({ partition, leader });
@@ -278,7 +279,7 @@ export class ReplicaManager {
       this.fetchPurgatory.checkAndComplete(key);
       this.producePurgatory.checkAndComplete(key);
     }
-    if (followers.length > 0) this.opts.fetcherManager?.addFetcherForPartitions(followers);
+    if (followers.length > 0) await this.opts.fetcherManager?.addFetcherForPartitions(followers);
     return { errorCode: Errors.NONE, partitionErrors };
   }
 
@@ -319,7 +320,7 @@ export class ReplicaManager {
         result.errorCode = Errors.FENCED_LEADER_EPOCH;
         continue;
       }
-      this.opts.fetcherManager?.removeFetcherForPartitions([key]);
+      await this.opts.fetcherManager?.removeFetcherForPartitions([key]);
       if (partition) {
         this.partitions.delete(key);
         // Detach the log so waiting fetches and produces complete with an error.
