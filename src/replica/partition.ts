@@ -8,6 +8,7 @@
  * without touching the disk.
  */
 import type { Log } from '../log/log';
+import { LeaderIsrUpdateLock } from './leader-isr-update-lock';
 
 export interface LeaderAndIsrPartitionInfo {
   controllerEpoch: number;
@@ -48,6 +49,8 @@ export class Partition {
   leaderEpochStartOffset = -1;
   /** An ISR write to ZooKeeper is in flight; no other ISR change starts meanwhile. */
   isrUpdateInFlight = false;
+  /** Held shared by appends as leader, exclusively by leadership and ISR changes. */
+  readonly leaderIsrUpdateLock = new LeaderIsrUpdateLock();
 
   private readonly remoteReplicas = new Map<number, RemoteReplicaState>();
   /** Cumulative bytes appended since this broker loaded the partition; compared against marks. */

@@ -148,37 +148,51 @@ export class ReplicaManager {
     const isrManager = this.opts.isrManager;
     if (!isrManager) return;
     for (const partition of this.partitions.values()) {
-      if (!partition.isLeader || partition.isrUpdateInFlight) continue;
-      const outOfSync = partition.outOfSyncReplicas(maxLagMs);
-      if (outOfSync.length === 0) continue;
-      const newIsr = partition.isr.filter((id) => !outOfSync.includes(id));
-      this.opts.logger.info(
-        `[Partition ${partition.key} broker=${this.opts.brokerId}] Shrinking ISR from ${partition.isr.join(',')} to ` +
-          `${newIsr.join(',')}. Leader: (highWatermark: ${partition.highWatermark}, endOffset: ` +
-          `${partition.log?.logEndOffset}). Out of sync replicas: ${outOfSync.join(',')}.`,
-      );
-      await this.changeIsr(partition, newIsr);
+      if (!partition.isLeader || partition.isrUpdateInFlight || partition.outOfSyncReplicas(maxLagMs).length === 0) continue;
+      await this.changeIsr(partition, () => {
+        // Decided under the lock: the state may have changed while it waited.
+        const outOfSync = partition.outOfSyncReplicas(maxLagMs);
+        if (outOfSync.length === 0) return undefined;
+        const newIsr = partition.isr.filter((id) => !outOfSync.includes(id));
+        this.opts.logger.info(
+          `[Partition ${partition.key} broker=${this.opts.brokerId}] Shrinking ISR from ${partition.isr.join(',')} to ` +
+            `${newIsr.join(',')}. Leader: (highWatermark: ${partition.highWatermark}, endOffset: ` +
+            `${partition.log?.logEndOffset}). Out of sync replicas: ${outOfSync.join(',')}.`,
+        );
+        return newIsr;
+      });
     }
   }
 
   private async maybeExpandIsr(partition: Partition, replicaId: number): Promise<void> {
     if (!this.opts.isrManager || partition.isrUpdateInFlight || !partition.isIsrExpansionCandidate(replicaId)) return;
-    const newIsr = [...partition.isr, replicaId];
-    this.opts.logger.info(
-      `[Partition ${partition.key} broker=${this.opts.brokerId}] Expanding ISR from ${partition.isr.join(',')} to ${newIsr.join(',')}`,
-    );
-    await this.changeIsr(partition, newIsr);
+    await this.changeIsr(partition, () => {
+      if (!partition.isIsrExpansionCandidate(replicaId)) return undefined;
+      const newIsr = [...partition.isr, replicaId];
+      this.opts.logger.info(
+        `[Partition ${partition.key} broker=${this.opts.brokerId}] Expanding ISR from ${partition.isr.join(',')} to ${newIsr.join(',')}`,
+      );
+      return newIsr;
+    });
   }
 
-  private async changeIsr(partition: Partition, newIsr: number[]): Promise<void> {
+  /**
+   * Writes the ISR `decide` returns (nothing when it returns undefined) holding the partition's lock
+   * exclusively, as Kafka's ZooKeeper-mode leaders did: a LeaderAndIsr applied meanwhile would otherwise be
+   * overwritten with this write's older view.
+   */
+  private async changeIsr(partition: Partition, decide: () => number[] | undefined): Promise<void> {
     partition.isrUpdateInFlight = true;
     try {
-      if (await this.opts.isrManager!.updateIsr(partition, newIsr)) {
+      await partition.leaderIsrUpdateLock.write(async () => {
+        if (!partition.isLeader || !this.partitions.has(partition.key)) return;
+        const newIsr = decide();
+        if (newIsr === undefined || !(await this.opts.isrManager!.updateIsr(partition, newIsr))) return;
         // A smaller ISR may let the high watermark move, and waiting produces see the new ISR size.
         partition.maybeIncrementLeaderHW();
         this.fetchPurgatory.checkAndComplete(partition.key);
         this.producePurgatory.checkAndComplete(partition.key);
-      }
+      });
     } finally {
       partition.isrUpdateInFlight = false;
     }
@@ -243,33 +257,37 @@ export class ReplicaManager {
           this.partitions.set(key, partition);
         }
         if (state.topicId !== 'AAAAAAAAAAAAAAAAAAAAAA') partition.topicId = state.topicId;
+        const p = partition;
         const partitionLog = await this.getOrCreateLog(state.topic, state.partition);
-        // A fetch response being appended or a truncation in progress must land before the log changes hands.
-        await this.opts.fetcherManager?.removeFetcherForPartitions([key]);
-        if (state.leader === this.opts.brokerId) {
-          const previousEpoch = partition.leaderEpoch;
-          // A new leader records where its epoch starts, so followers can truncate against it (KIP-101).
-          await partitionLog.maybeAssignEpochStartOffset(state.leaderEpoch, partitionLog.logEndOffset);
-          partition.makeLeader(state, partitionLog);
-          log.info(
-            `[Broker id=${this.opts.brokerId}] Leader ${key} with topic id ${partition.topicId} starts at leader epoch ` +
-              `${state.leaderEpoch} from offset ${partitionLog.logEndOffset} with partition epoch ` +
-              `${state.partitionEpoch}, high watermark ${partitionLog.highWatermark}, ISR [${state.isr.join(',')}], ` +
-              `replicas [${state.replicas.join(',')}]. Previous leader epoch was ${previousEpoch}.`,
-          );
-        } else {
-          partition.makeFollower(state, partitionLog);
-          const leader = this.leaderEndpoint(state.leader, liveLeaders);
-          if (leader) followers.push({ partition, leader });
-          else if (state.leader >= 0) {
-            log.warn(`[Broker id=${this.opts.brokerId}] No endpoint known for leader ${state.leader} of ${key}; not fetching`);
+        // Appends in progress finish first and new ones wait: none may straddle the epoch change.
+        await p.leaderIsrUpdateLock.write(async () => {
+          // A fetch response being appended or a truncation in progress must land before the log changes hands.
+          await this.opts.fetcherManager?.removeFetcherForPartitions([key]);
+          if (state.leader === this.opts.brokerId) {
+            const previousEpoch = p.leaderEpoch;
+            // A new leader records where its epoch starts, so followers can truncate against it (KIP-101).
+            await partitionLog.maybeAssignEpochStartOffset(state.leaderEpoch, partitionLog.logEndOffset);
+            p.makeLeader(state, partitionLog);
+            log.info(
+              `[Broker id=${this.opts.brokerId}] Leader ${key} with topic id ${p.topicId} starts at leader epoch ` +
+                `${state.leaderEpoch} from offset ${partitionLog.logEndOffset} with partition epoch ` +
+                `${state.partitionEpoch}, high watermark ${partitionLog.highWatermark}, ISR [${state.isr.join(',')}], ` +
+                `replicas [${state.replicas.join(',')}]. Previous leader epoch was ${previousEpoch}.`,
+            );
+          } else {
+            p.makeFollower(state, partitionLog);
+            const leader = this.leaderEndpoint(state.leader, liveLeaders);
+            if (leader) followers.push({ partition: p, leader });
+            else if (state.leader >= 0) {
+              log.warn(`[Broker id=${this.opts.brokerId}] No endpoint known for leader ${state.leader} of ${key}; not fetching`);
+            }
+            log.info(
+              `[Broker id=${this.opts.brokerId}] Follower ${key} starts at leader epoch ${state.leaderEpoch} from ` +
+                `offset ${partitionLog.logEndOffset} with partition epoch ${state.partitionEpoch} and high watermark ` +
+                `${partitionLog.highWatermark}. Current leader is ${state.leader}.`,
+            );
           }
-          log.info(
-            `[Broker id=${this.opts.brokerId}] Follower ${key} starts at leader epoch ${state.leaderEpoch} from ` +
-              `offset ${partitionLog.logEndOffset} with partition epoch ${state.partitionEpoch} and high watermark ` +
-              `${partitionLog.highWatermark}. Current leader is ${state.leader}.`,
-          );
-        }
+        });
       } catch (err) {
         this.opts.logger.error(`Error while making broker the leader or follower of ${key}`, err);
         result.errorCode = err instanceof KafkaError ? err.code : Errors.KAFKA_STORAGE_ERROR;
@@ -320,14 +338,19 @@ export class ReplicaManager {
         result.errorCode = Errors.FENCED_LEADER_EPOCH;
         continue;
       }
-      await this.opts.fetcherManager?.removeFetcherForPartitions([key]);
       if (partition) {
-        this.partitions.delete(key);
-        // Detach the log so waiting fetches and produces complete with an error.
-        partition.leaderReplicaId = -1;
-        partition.log = undefined;
+        // Appends in progress finish before the log is detached (and perhaps deleted).
+        await partition.leaderIsrUpdateLock.write(async () => {
+          await this.opts.fetcherManager?.removeFetcherForPartitions([key]);
+          this.partitions.delete(key);
+          // Detach the log so waiting fetches and produces complete with an error.
+          partition.leaderReplicaId = -1;
+          partition.log = undefined;
+        });
         this.fetchPurgatory.checkAndComplete(key);
         this.producePurgatory.checkAndComplete(key);
+      } else {
+        await this.opts.fetcherManager?.removeFetcherForPartitions([key]);
       }
       if (p.deletePartition) {
         try {
@@ -402,42 +425,52 @@ export class ReplicaManager {
       result.errorMessage = message;
       return { result, requiredOffset: -1 };
     };
-    if (!partition || !partition.log) {
+    if (!partition) {
       return fail(
         this.opts.metadataCache.partitionState(entry.topic, entry.partition)
           ? Errors.NOT_LEADER_OR_FOLLOWER
           : Errors.UNKNOWN_TOPIC_OR_PARTITION,
       );
     }
-    if (!partition.isLeader) return fail(Errors.NOT_LEADER_OR_FOLLOWER);
-    if (!entry.records || entry.records.length === 0) return fail(Errors.CORRUPT_MESSAGE, 'Produce request has no records');
-    const log = partition.log;
-    if (requiredAcks === -1 && partition.isr.length < log.config.minInSyncReplicas) {
-      return fail(
-        Errors.NOT_ENOUGH_REPLICAS,
-        `The size of the current ISR [${partition.isr.join(',')}] is insufficient to satisfy the min.isr requirement ` +
-          `of ${log.config.minInSyncReplicas} for partition ${partition.key}`,
-      );
-    }
-    try {
-      const info = await log.appendAsLeader(entry.records, { leaderEpoch: partition.leaderEpoch });
-      result.baseOffset = info.firstOffset;
-      result.logAppendTimeMs = info.logAppendTime;
-      result.logStartOffset = log.logStartOffset;
-      if (partition.onLocalAppend(info.lastOffset + 1, entry.records.length)) {
-        this.fetchPurgatory.checkAndComplete(partition.key);
+    // Held shared: the leader epoch stamped on the batch is the one the epoch cache has at its offset.
+    return partition.leaderIsrUpdateLock.read(async () => {
+      if (!partition.log) {
+        return fail(
+          this.opts.metadataCache.partitionState(entry.topic, entry.partition)
+            ? Errors.NOT_LEADER_OR_FOLLOWER
+            : Errors.UNKNOWN_TOPIC_OR_PARTITION,
+        );
       }
-      // Followers waiting in the fetch purgatory read up to the log end, not the HW.
-      this.fetchPurgatory.checkAndComplete(`${partition.key}#log-end`);
-      return { result, partition, requiredOffset: info.lastOffset + 1 };
-    } catch (err) {
-      if (err instanceof KafkaError) {
-        result.recordErrors = recordErrorsOf(err);
-        return fail(err.code, err.message);
+      if (!partition.isLeader) return fail(Errors.NOT_LEADER_OR_FOLLOWER);
+      if (!entry.records || entry.records.length === 0) return fail(Errors.CORRUPT_MESSAGE, 'Produce request has no records');
+      const log = partition.log;
+      if (requiredAcks === -1 && partition.isr.length < log.config.minInSyncReplicas) {
+        return fail(
+          Errors.NOT_ENOUGH_REPLICAS,
+          `The size of the current ISR [${partition.isr.join(',')}] is insufficient to satisfy the min.isr requirement ` +
+            `of ${log.config.minInSyncReplicas} for partition ${partition.key}`,
+        );
       }
-      this.opts.logger.error(`Error processing append operation on partition ${partition.key}`, err);
-      return fail(Errors.KAFKA_STORAGE_ERROR, err instanceof Error ? err.message : String(err));
-    }
+      try {
+        const info = await log.appendAsLeader(entry.records, { leaderEpoch: partition.leaderEpoch });
+        result.baseOffset = info.firstOffset;
+        result.logAppendTimeMs = info.logAppendTime;
+        result.logStartOffset = log.logStartOffset;
+        if (partition.onLocalAppend(info.lastOffset + 1, entry.records.length)) {
+          this.fetchPurgatory.checkAndComplete(partition.key);
+        }
+        // Followers waiting in the fetch purgatory read up to the log end, not the HW.
+        this.fetchPurgatory.checkAndComplete(`${partition.key}#log-end`);
+        return { result, partition, requiredOffset: info.lastOffset + 1 };
+      } catch (err) {
+        if (err instanceof KafkaError) {
+          result.recordErrors = recordErrorsOf(err);
+          return fail(err.code, err.message);
+        }
+        this.opts.logger.error(`Error processing append operation on partition ${partition.key}`, err);
+        return fail(Errors.KAFKA_STORAGE_ERROR, err instanceof Error ? err.message : String(err));
+      }
+    });
   }
 
   /** Reads from local logs; waits in the fetch purgatory for minBytes up to maxWaitMs. */
