@@ -308,3 +308,41 @@ test('.cleaned and stray .swap files from an unfinished split are removed; segme
     await cleanup();
   }
 });
+
+test('a truncation during a cleaning aborts it and leaves the truncated log as it is', async () => {
+  const { dir: root, cleanup } = await tempDir();
+  try {
+    const dir = path.join(root, 't-0');
+    await mkdir(dir, { recursive: true });
+    const { log, logger, clock } = await load(dir, {}, { clean: true });
+    for (let i = 0; i < 200; i++) await log.appendAsLeader(await buildRecordBatch([{ key: `k${i % 7}`, value: `v${i}` }]), { leaderEpoch: 0 });
+    await log.roll();
+    log.highWatermark = log.logEndOffset;
+    let calls = 0;
+    let truncation: Promise<boolean> | undefined;
+    const cleaner = new Cleaner({
+      id: 0,
+      offsetMap: new SkimpyOffsetMap({ memory: 1 << 20 }),
+      ioBufferSize: 512,
+      dupBufferLoadFactor: 0.9,
+      throttler: new Throttler({ desiredRatePerSec: Number.MAX_VALUE, now: clock.now, sleep: async () => undefined }),
+      now: clock.now,
+      logger,
+      // A follower truncation arrives while the map is being built.
+      checkDone: () => {
+        if (++calls === 5) truncation = log.truncateTo(50);
+      },
+    });
+    const segments = log.logSegments();
+    const ltc = logToClean(log, { firstDirtyOffset: 0, uncleanableOffset: segments.at(-1)!.baseOffset, needCompactionNow: false, segments });
+    await assert.rejects(cleaner.clean(ltc), LogCleaningAbortedError);
+    assert.equal(await truncation, true);
+    assert.equal(log.logEndOffset, 50);
+    const records = await readAll(log);
+    assert.deepEqual(records.map((r) => r.offset), Array.from({ length: 50 }, (_, i) => i), 'nothing below the truncation point was touched');
+    assert.ok(!(await readdir(dir)).some((n) => /\.(cleaned|swap)$/.test(n)));
+    await log.close();
+  } finally {
+    await cleanup();
+  }
+});

@@ -123,6 +123,8 @@ export class Cleaner {
   private readonly now: () => number;
   private readonly logger: Logger;
   private readonly checkDone: (log: Log) => void;
+  /** The truncation count of the log being cleaned when its cleaning started. */
+  private truncationCount = 0;
 
   constructor(opts: CleanerOptions) {
     this.id = opts.id;
@@ -150,6 +152,7 @@ export class Cleaner {
   /** Kafka's doClean, with the time used for delete horizons given. */
   async doClean(cleanable: LogToClean, currentTime: number): Promise<{ endOffset: number; stats: CleanerStats }> {
     const { log } = cleanable;
+    this.truncationCount = cleanable.truncationCount;
     this.info(`Beginning cleaning of log ${log.name}`);
     const segments = log.logSegments();
     // Only used for old-format records in Kafka; printed as Kafka does.
@@ -181,16 +184,22 @@ export class Cleaner {
     return { endOffset, stats };
   }
 
+  /** checkDone, and an abort when the log was truncated since the cleaning started. */
+  private checkStillValid(log: Log): void {
+    this.checkDone(log);
+    if (log.truncationCount !== this.truncationCount) throw new LogCleaningAbortedError(`${log.name} was truncated during cleaning`);
+  }
+
   /** Reads a chunk of whole batches (at least one) of `segment` from `position`, holding the segment open. */
   private async readChunk(log: Log, segment: LogSegment, position: number, limit: number): Promise<Buffer> {
-    this.checkDone(log);
+    this.checkStillValid(log);
     if (!segment.tryRetain()) throw new LogCleaningAbortedError(`Segment ${segment.baseOffset} of ${log.name} was removed during cleaning`);
     try {
       let chunk = await segment.log.read(position, Math.min(this.ioBufferSize, limit - position));
       const first = batchSizeAt(chunk, 0);
       if (first > chunk.length && first <= limit - position) chunk = await segment.log.read(position, first);
       if (validBytes(chunk) === 0) {
-        this.checkDone(log); // a truncation cuts segments short: that is an abort, not corruption
+        this.checkStillValid(log); // a truncation cuts segments short: that is an abort, not corruption
         throw new LogCleaningError(`Found no valid record batch at position ${position} of segment ${segment.baseOffset} of ${log.name}`);
       }
       return chunk;
@@ -205,7 +214,7 @@ export class Cleaner {
     const dirty = segmentsInRange(opts.segments, opts.start, opts.end);
     this.info(`Building offset map for log ${log.name} for ${dirty.length} segments in offset range [${opts.start}, ${opts.end}).`);
     for (let i = 0; i < dirty.length; i++) {
-      this.checkDone(log);
+      this.checkStillValid(log);
       const nextSegmentStartOffset = i + 1 < dirty.length ? dirty[i + 1].baseOffset : opts.end;
       const full = await this.buildOffsetMapForSegment(log, dirty[i], { startOffset: opts.start, nextSegmentStartOffset, stats: opts.stats });
       if (full) {
