@@ -32,7 +32,7 @@ import { LogSegment } from '../log-segment';
 import { CleanerStats } from './cleaner-stats';
 import { type LogToClean, segmentsInRange } from './log-to-clean';
 import type { SkimpyOffsetMap } from './offset-map';
-import { filterTo } from './record-filter';
+import { filterTo, RECORDS_PER_SLICE } from './record-filter';
 import { deleteHorizonOf } from './retained-batch';
 import type { Throttler } from './throttler';
 
@@ -241,6 +241,7 @@ export class Cleaner {
     }
     const limit = segment.size;
     const maxDesiredMapSize = Math.floor(this.map.slots * this.dupBufferLoadFactor);
+    let sinceYield = 0;
     while (position < limit) {
       const chunk = await this.readChunk(log, segment, position, limit);
       await this.throttler.maybeThrottle(chunk.length);
@@ -254,6 +255,10 @@ export class Cleaner {
               this.map.put(record.key, record.offset);
             }
             stats.indexMessagesRead(1);
+            if (++sinceYield >= RECORDS_PER_SLICE) {
+              sinceYield = 0;
+              await yieldToEventLoop();
+            }
           }
         }
         if (batch.lastOffset >= startOffset) this.map.updateLatestOffset(batch.lastOffset);

@@ -11,7 +11,7 @@
  *
  * An occupied slot stores offset + 1, so a zero word marks an empty slot.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { readInt64, writeInt64 } from '../../protocol/records/record-batch';
 
 const INITIAL_SLOTS = 1 << 14;
@@ -57,7 +57,7 @@ export class SkimpyOffsetMap {
 
   /** The digest of a key. */
   hash(key: Buffer): Buffer {
-    return createHash(this.hashAlgorithm).update(key).digest();
+    return hash(this.hashAlgorithm, key, 'buffer');
   }
 
   /** Records `offset` as the latest offset of `key`. Throws when the map is full. */

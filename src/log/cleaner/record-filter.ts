@@ -11,11 +11,15 @@
  * Control batches (transaction markers) are kept as they are: this broker refuses transactional
  * produce and keeps no transaction index, so it can never tell that a marker's transaction is gone.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Logger } from '../../common/logger';
 import { batches, type RecordBatchView } from '../../protocol/records/record-batch';
 import { decodeRecords } from '../../protocol/records/record-batch-builder';
 import type { DecodedRecord } from '../../protocol/records/record';
 import { buildRetainedBatch, deleteHorizonOf } from './retained-batch';
+
+/** Records processed between two yields to the event loop. */
+export const RECORDS_PER_SLICE = 2048;
 
 /** The cleaner's decisions. */
 export interface CleanerRecordFilter {
@@ -48,6 +52,7 @@ export async function filterTo(
   opts: { topicPartition: string; maxRecordBatchSize: number; logger: Logger },
 ): Promise<FilterResult> {
   const out: Buffer[] = [];
+  let sinceYield = 0;
   const result: FilterResult = { output: Buffer.alloc(0), bytesRead: 0, messagesRead: 0, messagesRetained: 0, bytesRetained: 0 };
   for (const batch of batches(chunk)) {
     result.bytesRead += batch.sizeInBytes;
@@ -59,7 +64,15 @@ export async function filterTo(
     }
     const records = await decodeRecords(batch);
     result.messagesRead += records.length;
-    const retained = records.filter((r) => filter.shouldRetainRecord(batch, r));
+    const retained: DecodedRecord[] = [];
+    for (const record of records) {
+      if (filter.shouldRetainRecord(batch, record)) retained.push(record);
+      // Hashing keys is the costly part: let requests through every few thousand records.
+      if (++sinceYield >= RECORDS_PER_SLICE) {
+        sinceYield = 0;
+        await yieldToEventLoop();
+      }
+    }
     if (retained.length === 0) continue;
     const horizon = deleteHorizonOf(batch);
     const needToSetDeleteHorizon = horizon === undefined && retained.some((r) => r.value === null);
