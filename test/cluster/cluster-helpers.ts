@@ -1,0 +1,274 @@
+/**
+ * Shared pieces of the replicated-cluster fault tests: reading what the brokers wrote into ZooKeeper (partition
+ * state, /controller, /brokers/ids with their czxids) over a plain session, asking one particular broker for
+ * its metadata, polling with deadlines, reading a replica's segment files batch by batch, reading a partition
+ * back with kcat, and tearing a cluster down fast (SIGKILL: these tests check their own shutdowns).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ZkSession } from '../../src/zk/zk-session';
+import { KafkaClient, type ClusterMetadata } from '../../src/client/kafka-client';
+import { startCluster, type BrokerProcess, type Cluster } from '../harness/cluster';
+import { kafkajs, kcat } from '../integration/clients';
+
+/** Broker settings every cluster test uses: quick failure detection and short controlled-shutdown retries. */
+export const CLUSTER_PROPS: Readonly<Record<string, string>> = {
+  'zookeeper.session.timeout.ms': '6000',
+  'default.replication.factor': '3',
+  'offsets.topic.replication.factor': '3',
+  'offsets.topic.num.partitions': '3',
+  'controlled.shutdown.retry.backoff.ms': '500',
+  'auto.create.topics.enable': 'false',
+};
+
+/** Starts three brokers (ids 0..2) with CLUSTER_PROPS plus `props`. */
+export function startReplicatedCluster(props: Record<string, string> = {}): Promise<Cluster> {
+  return startCluster({ brokers: 3, props: { ...CLUSTER_PROPS, ...props } });
+}
+
+/**
+ * Kills every broker (no controlled shutdown), stops ZooKeeper and removes the brokers' directories. With
+ * TS_KAFKA_KEEP_CLUSTER_DIRS=<dir> set, each broker's directory (data and logs/) is copied there first.
+ */
+export async function destroyCluster(cluster: Cluster | undefined): Promise<void> {
+  if (!cluster) return;
+  for (const b of cluster.brokers) {
+    // A broker paused by a test would never die of SIGKILL's default handling otherwise.
+    if (b.pid !== undefined && b.running) process.kill(b.pid, 'SIGCONT');
+    await b.kill();
+  }
+  const keep = process.env.TS_KAFKA_KEEP_CLUSTER_DIRS;
+  if (keep) for (const b of cluster.brokers) fs.cpSync(b.dir, path.join(keep, `broker-${b.id}`), { recursive: true });
+  for (const b of cluster.brokers) b.cleanup();
+  await cluster.zk.stop();
+}
+
+/** Polls `check` until it returns something other than undefined/false; fails with `what` after timeoutMs. */
+export async function waitUntil<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  options: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`timed out after ${options.timeoutMs ?? 30_000} ms waiting for ${what}${why}`);
+    }
+    await sleep(options.intervalMs ?? 200);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The partition state znode as Kafka writes it, plus its dataVersion (the partition epoch). */
+export interface PartitionStateZNode {
+  controller_epoch: number;
+  leader: number;
+  version: number;
+  leader_epoch: number;
+  isr: number[];
+  zkVersion: number;
+}
+
+/** Reads ZooKeeper as an operator would with zkCli: raw paths, JSON parsed here. */
+export class ClusterZk {
+  private constructor(readonly session: ZkSession) {}
+
+  static async open(cluster: Cluster): Promise<ClusterZk> {
+    return new ClusterZk(await ZkSession.connect({ connectString: cluster.zk.connectString, sessionTimeoutMs: 30_000 }));
+  }
+
+  async partitionState(topic: string, partition: number): Promise<PartitionStateZNode> {
+    const { data, stat } = await this.session.getData(`/brokers/topics/${topic}/partitions/${partition}/state`);
+    return { ...(JSON.parse(data.toString()) as Omit<PartitionStateZNode, 'zkVersion'>), zkVersion: stat.version };
+  }
+
+  /** The id in /controller, or undefined when nobody is controller. */
+  async controllerId(): Promise<number | undefined> {
+    const stat = await this.session.exists('/controller');
+    if (!stat) return undefined;
+    const { data } = await this.session.getData('/controller');
+    return (JSON.parse(data.toString()) as { brokerid: number }).brokerid;
+  }
+
+  async controllerEpoch(): Promise<number> {
+    return Number((await this.session.getData('/controller_epoch')).data.toString());
+  }
+
+  /** Registered brokers: id → czxid of /brokers/ids/<id> (the broker epoch). */
+  async brokerEpochs(): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (const child of await this.session.getChildren('/brokers/ids')) {
+      const stat = await this.session.exists(`/brokers/ids/${child}`);
+      if (stat) out.set(Number(child), stat.czxid);
+    }
+    return out;
+  }
+
+  /** Sequence nodes under /isr_change_notification (the controller deletes them once handled). */
+  async isrChangeNotifications(): Promise<string[]> {
+    return this.session.getChildren('/isr_change_notification');
+  }
+
+  async close(): Promise<void> {
+    await this.session.close();
+  }
+}
+
+/** Waits until every partition of `topic` has exactly `isr` (any order) as its ISR in ZooKeeper. */
+export async function waitForIsr(
+  zk: ClusterZk,
+  topic: string,
+  partitions: number,
+  isr: number[],
+  timeoutMs = 30_000,
+): Promise<PartitionStateZNode[]> {
+  const want = [...isr].sort().join(',');
+  return waitUntil(
+    `ISR [${want}] on every partition of ${topic}`,
+    async () => {
+      const states = await Promise.all(Array.from({ length: partitions }, (_, p) => zk.partitionState(topic, p)));
+      return states.every((s) => [...s.isr].sort().join(',') === want) ? states : undefined;
+    },
+    { timeoutMs },
+  );
+}
+
+/** Metadata as one particular broker answers it (its own metadata cache), all topics. */
+export async function metadataFrom(broker: BrokerProcess): Promise<ClusterMetadata> {
+  const client = new KafkaClient({ bootstrapServers: broker.bootstrap, requestTimeoutMs: 5000, connectTimeoutMs: 3000 });
+  try {
+    return await client.fetchMetadata(null);
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * Creates a topic through kafkajs (CreateTopics to the controller) and waits for its leaders; `assignment`
+ * gives each partition's replicas (first = preferred leader) instead of letting the controller spread them.
+ */
+export async function createTopic(
+  bootstrap: string,
+  topic: string,
+  options: { partitions: number; replicationFactor?: number; configs?: Record<string, string>; assignment?: number[][] },
+): Promise<void> {
+  const admin = kafkajs(bootstrap).admin();
+  await admin.connect();
+  try {
+    const created = await admin.createTopics({
+      topics: [
+        {
+          topic,
+          ...(options.assignment
+            ? { replicaAssignment: options.assignment.map((replicas, partition) => ({ partition, replicas })) }
+            : { numPartitions: options.partitions, replicationFactor: options.replicationFactor ?? 3 }),
+          configEntries: Object.entries(options.configs ?? {}).map(([name, value]) => ({ name, value })),
+        },
+      ],
+      waitForLeaders: true,
+    });
+    if (!created) throw new Error(`topic ${topic} already exists`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** One record batch of a segment file: its offsets and its exact bytes. */
+export interface StoredBatch {
+  baseOffset: number;
+  lastOffset: number;
+  bytes: Buffer;
+}
+
+/**
+ * The batches of a replica's log, read from its segment files (`<log.dirs>/<topic>-<p>/<20-digit>.log`) in
+ * offset order. RecordBatch v2 framing: baseOffset int64, batchLength int32 (bytes after this field),
+ * partitionLeaderEpoch, magic, crc, attributes, lastOffsetDelta int32 at byte 23.
+ */
+export function readStoredBatches(broker: BrokerProcess, topic: string, partition: number): StoredBatch[] {
+  const dir = path.join(broker.logDir, `${topic}-${partition}`);
+  const segments = fs.readdirSync(dir).filter((f) => /^\d{20}\.log$/.test(f)).sort();
+  const batches: StoredBatch[] = [];
+  for (const seg of segments) {
+    const buf = fs.readFileSync(path.join(dir, seg));
+    let pos = 0;
+    while (pos + 12 <= buf.length) {
+      const size = 12 + buf.readInt32BE(pos + 8);
+      if (size < 61 || pos + size > buf.length) break; // a torn tail (never below the high watermark)
+      const baseOffset = Number(buf.readBigInt64BE(pos));
+      batches.push({ baseOffset, lastOffset: baseOffset + buf.readInt32BE(pos + 23), bytes: buf.subarray(pos, pos + size) });
+      pos += size;
+    }
+  }
+  return batches;
+}
+
+/** The bytes of every batch that ends below `highWatermark`, concatenated. */
+export function bytesBelow(batches: StoredBatch[], highWatermark: number): Buffer {
+  return Buffer.concat(batches.filter((b) => b.lastOffset < highWatermark).map((b) => b.bytes));
+}
+
+/**
+ * Where a replica's leader epoch cache (its `leader-epoch-checkpoint` file) disagrees with the batches of its
+ * log: every batch must carry the epoch the cache gives for its base offset (the entry with the largest start
+ * offset at or below it). Entries starting at the log end are a leader's that appended nothing yet.
+ */
+export function epochCacheMismatches(broker: BrokerProcess, topic: string, partition: number): string[] {
+  const file = path.join(broker.logDir, `${topic}-${partition}`, 'leader-epoch-checkpoint');
+  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
+  const entries = lines.slice(2).map((l) => l.split(' ').map(Number) as [number, number]);
+  const problems: string[] = [];
+  for (const b of readStoredBatches(broker, topic, partition)) {
+    const epoch = b.bytes.readInt32BE(12);
+    let cached = -1;
+    for (const [e, start] of entries) if (start <= b.baseOffset) cached = e;
+    if (cached !== epoch && problems.length < 5) {
+      problems.push(`broker ${broker.id} ${topic}-${partition}: batch at offset ${b.baseOffset} has leader epoch ${epoch}, ` +
+        `the leader epoch cache says ${cached} (entries ${JSON.stringify(entries)})`);
+    }
+  }
+  return problems;
+}
+
+/** The high watermark each broker checkpointed for a partition (replication-offset-checkpoint), if any. */
+export function checkpointedHighWatermark(broker: BrokerProcess, topic: string, partition: number): number | undefined {
+  const file = path.join(broker.logDir, 'replication-offset-checkpoint');
+  if (!fs.existsSync(file)) return undefined;
+  for (const line of fs.readFileSync(file, 'utf8').split('\n').slice(2)) {
+    const [t, p, hw] = line.split(' ');
+    if (t === topic && Number(p) === partition) return Number(hw);
+  }
+  return undefined;
+}
+
+/** Reads one partition from the beginning up to its end with kcat (librdkafka); values, in log order. */
+export async function readPartitionWithKcat(bootstrap: string, topic: string, partition: number): Promise<string[]> {
+  const out = await kcat(['-b', bootstrap, '-C', '-t', topic, '-p', String(partition), '-o', 'beginning', '-e', '-q', '-f', '%s\n'], {
+    timeoutMs: 60_000,
+  });
+  if (out.code !== 0) throw new Error(`kcat failed (${out.code}): ${out.stderr}`);
+  const text = out.stdout.trim();
+  return text === '' ? [] : text.split('\n');
+}
+
+/** The content of a broker's log4j-style log file under `<dir>/logs/`. */
+export function brokerLogFile(broker: BrokerProcess, name: 'server.log' | 'controller.log' | 'state-change.log'): string {
+  const file = path.join(broker.dir, 'logs', name);
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+}
+
+/** The broker that leads `topic`-`partition` according to ZooKeeper. */
+export async function leaderOf(zk: ClusterZk, topic: string, partition: number): Promise<number> {
+  return (await zk.partitionState(topic, partition)).leader;
+}
