@@ -6,6 +6,8 @@ import { SkimpyOffsetMap } from '../../src/log/cleaner/offset-map';
 import { Throttler } from '../../src/log/cleaner/throttler';
 import { buildRetainedBatch, deleteHorizonOf } from '../../src/log/cleaner/retained-batch';
 import { CleanerStats, formatCleanerStats, javaDecimal } from '../../src/log/cleaner/cleaner-stats';
+import { nonActiveSegmentsFrom, segmentsInRange } from '../../src/log/cleaner/log-to-clean';
+import type { LogSegment } from '../../src/log/log-segment';
 import { BatchAttribute, decodeRecords, RecordBatchView } from '../../src/protocol/records';
 import { buildRecordBatch } from '../../src/protocol/records/record-batch-builder';
 
@@ -122,4 +124,15 @@ test('the summary is formatted as Kafka formats it', () => {
       '\tEnd size: 0.5 MB (500 messages)\n' +
       '\t75.0% size reduction (75.0% fewer messages)\n',
   );
+});
+
+test("segment ranges follow Kafka's logSegments(from, to) and nonActiveLogSegmentsFrom", () => {
+  const segments = [0, 100, 200, 300].map((baseOffset) => ({ baseOffset }) as LogSegment);
+  const bases = (list: LogSegment[]) => list.map((s) => s.baseOffset);
+  assert.deepEqual(bases(segmentsInRange(segments, { from: 150, to: 300 })), [100, 200], 'from the segment holding `from`');
+  assert.deepEqual(bases(segmentsInRange(segments, { from: -1, to: 100 })), [0]);
+  assert.deepEqual(bases(segmentsInRange(segments, { from: 0, to: 301 })), [0, 100, 200, 300]);
+  assert.deepEqual(bases(segmentsInRange(segments, { from: 200, to: 200 })), []);
+  assert.deepEqual(bases(nonActiveSegmentsFrom(segments, 120)), [100, 200], 'never the active segment');
+  assert.deepEqual(bases(nonActiveSegmentsFrom(segments, 350)), []);
 });

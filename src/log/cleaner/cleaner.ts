@@ -156,7 +156,7 @@ export class Cleaner {
     this.info(`Beginning cleaning of log ${log.name}`);
     const segments = log.logSegments();
     // Only used for old-format records in Kafka; printed as Kafka does.
-    const lastClean = segmentsInRange(segments, 0, cleanable.firstDirtyOffset).at(-1);
+    const lastClean = segmentsInRange(segments, { from: 0, to: cleanable.firstDirtyOffset }).at(-1);
     const legacyDeleteHorizonMs = lastClean === undefined ? 0 : lastClean.lastModified - log.config.deleteRetentionMs;
     const stats = new CleanerStats(this.now);
 
@@ -166,12 +166,12 @@ export class Cleaner {
     const endOffset = this.map.latestOffset + 1;
     stats.indexDone();
 
-    const cleanableHorizonMs = segmentsInRange(segments, 0, cleanable.firstUncleanableOffset).at(-1)?.lastModified ?? 0;
+    const cleanableHorizonMs = segmentsInRange(segments, { from: 0, to: cleanable.firstUncleanableOffset }).at(-1)?.lastModified ?? 0;
     this.info(
       `Cleaning log ${log.name} (cleaning prior to ${javaDateString(cleanableHorizonMs)}, discarding tombstones prior to upper bound ` +
         `deletion horizon ${javaDateString(legacyDeleteHorizonMs)})...`,
     );
-    const groups = groupSegmentsBySize(segmentsInRange(segments, 0, endOffset), {
+    const groups = groupSegmentsBySize(segmentsInRange(segments, { from: 0, to: endOffset }), {
       maxSize: log.config.segmentBytes,
       maxIndexSize: log.config.segmentIndexBytes,
       firstUncleanableOffset: cleanable.firstUncleanableOffset,
@@ -211,7 +211,7 @@ export class Cleaner {
   /** Kafka's buildOffsetMap over the dirty segments in [start, end). */
   async buildOffsetMap(log: Log, opts: { start: number; end: number; segments: readonly LogSegment[]; stats: CleanerStats }): Promise<void> {
     this.map.clear();
-    const dirty = segmentsInRange(opts.segments, opts.start, opts.end);
+    const dirty = segmentsInRange(opts.segments, { from: opts.start, to: opts.end });
     this.info(`Building offset map for log ${log.name} for ${dirty.length} segments in offset range [${opts.start}, ${opts.end}).`);
     for (let i = 0; i < dirty.length; i++) {
       this.checkStillValid(log);

@@ -19,7 +19,8 @@ import type { LogSegment } from '../log-segment';
  * Kafka's logSegments(from, to): the segments holding offsets in [from, to), starting with the one
  * holding `from` (or the first segment).
  */
-export function segmentsInRange(segments: readonly LogSegment[], from: number, to: number): LogSegment[] {
+export function segmentsInRange(segments: readonly LogSegment[], range: { from: number; to: number }): LogSegment[] {
+  const { from, to } = range;
   if (to <= from) return [];
   let start = 0;
   for (let i = 0; i < segments.length && segments[i].baseOffset <= from; i++) start = i;
@@ -32,7 +33,7 @@ export function segmentsInRange(segments: readonly LogSegment[], from: number, t
 export function nonActiveSegmentsFrom(segments: readonly LogSegment[], from: number): LogSegment[] {
   const active = segments[segments.length - 1];
   if (active === undefined || from > active.baseOffset) return [];
-  return segmentsInRange(segments, from, active.baseOffset);
+  return segmentsInRange(segments, { from, to: active.baseOffset });
 }
 
 /** The dirty range of a log (Kafka's OffsetsToClean). */
@@ -118,9 +119,9 @@ export function logToClean(
   const firstUncleanableSegment = nonActiveSegmentsFrom(segments, opts.uncleanableOffset)[0] ?? active;
   const firstUncleanableOffset = firstUncleanableSegment.baseOffset;
   let cleanBytes = 0;
-  for (const s of segmentsInRange(segments, -1, firstDirtyOffset)) cleanBytes += s.size;
+  for (const s of segmentsInRange(segments, { from: -1, to: firstDirtyOffset })) cleanBytes += s.size;
   let cleanableBytes = 0;
-  for (const s of segmentsInRange(segments, Math.min(firstDirtyOffset, firstUncleanableOffset), firstUncleanableOffset)) cleanableBytes += s.size;
+  for (const s of segmentsInRange(segments, { from: Math.min(firstDirtyOffset, firstUncleanableOffset), to: firstUncleanableOffset })) cleanableBytes += s.size;
   const totalBytes = cleanBytes + cleanableBytes;
   return {
     log,
