@@ -407,15 +407,15 @@ export class LogManager {
   }
 
   /**
-   * Deletes old segments of every log (retention); with the cleaner enabled, compacted logs are left
-   * to its threads, as in Kafka.
+   * Deletes old segments of every log (retention); once the cleaner has started, compacted logs are
+   * left to its threads, as in Kafka.
    */
   async cleanupLogs(): Promise<number> {
     let total = 0;
     const started = this.now();
     for (const log of this.allLogs()) {
       if (log.isClosed) continue;
-      if (this.logCleaner && log.config.cleanupPolicy.includes('compact')) continue;
+      if (this.cleanerStarted && log.config.cleanupPolicy.includes('compact')) continue;
       try {
         total += await log.deleteOldSegments();
       } catch (err) {

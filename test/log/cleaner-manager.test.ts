@@ -126,8 +126,12 @@ test('the cleaner threads clean compacted logs and write cleaner-offset-checkpoi
 test('compact,delete logs get retention from the cleaner threads, not from the retention task', async () => {
   const { dir, cleanup } = await tempDir();
   try {
-    const { lm } = manager(path.join(dir, 'd'));
+    const { lm, logger } = manager(path.join(dir, 'd'), { backOffMs: 60_000 });
     await lm.startup();
+    lm.startBackgroundTasks();
+    // The thread finds nothing to do and sleeps for a minute.
+    await waitFor('the cleaner thread to sleep', () => logger.lines.some((l) => l.includes('[kafka-log-cleaner-thread-0]: Starting')));
+    await new Promise((r) => setTimeout(r, 100));
     const log = await lm.getOrCreateLog('cd', 0, config({ cleanupPolicy: ['compact', 'delete'], segmentBytes: 1024, retentionMs: 1000 }));
     const old = Date.now() - 60_000;
     for (let i = 0; i < 40; i++) {
@@ -136,8 +140,11 @@ test('compact,delete logs get retention from the cleaner threads, not from the r
     await log.roll();
     log.highWatermark = log.logEndOffset;
     assert.equal(await lm.cleanupLogs(), 0, 'the retention task leaves compacted logs to the cleaner');
-    lm.startBackgroundTasks();
+    assert.equal(log.logStartOffset, 0);
+    // New settings restart the threads, which apply retention at once.
+    await lm.cleaner!.reconfigure({ ...lm.cleaner!.currentConfig, backOffMs: 20 });
     await waitFor('retention by the cleaner thread', () => log.logStartOffset === log.logEndOffset);
+    assert.equal(lm.cleaner!.cleanerCount, 1);
     await lm.shutdown();
   } finally {
     await cleanup();

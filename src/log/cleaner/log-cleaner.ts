@@ -128,12 +128,15 @@ export class LogCleaner {
     for (const t of threads) this.threadLog(t, 'Shutdown completed');
   }
 
-  /** Applies new `log.cleaner.*` settings by restarting the threads (Kafka's reconfigure). */
+  /**
+   * Applies new `log.cleaner.*` settings by restarting the threads (Kafka's reconfigure, for the
+   * dynamic settings; `log.cleaner.enable` is read-only and ignored here).
+   */
   async reconfigure(config: CleanerConfig): Promise<void> {
     await this.shutdown();
     this.config = config;
     this.throttler = this.newThrottler();
-    if (config.enableCleaner) this.startup();
+    this.startup();
   }
 
   /** Aborts the cleaning of a log, if one is under way, and waits for it to stop. */
