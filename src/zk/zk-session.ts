@@ -8,6 +8,8 @@
  *   retryRequestsUntilConnected); any other result code surfaces as a typed ZkError.
  * - Watches are one-shot. Change handlers are registered by path and re-armed by reading with `watch: true`,
  *   exactly as Kafka's ZNodeChangeHandler / ZNodeChildChangeHandler.
+ * - Like the Java client, a connection that stops answering (or a handshake that never completes) is dropped
+ *   and re-established (zk-connection-watchdog.ts); node-zookeeper-client has no read timeout of its own.
  * - On session expiry it emits 'sessionExpired' (beforeInitializingSession), opens a new session, then emits
  *   'sessionReestablished' (afterInitializingSession) so the broker re-registers and re-runs the election.
  *   Listeners must only enqueue work: they run synchronously from the client's event loop turn.
@@ -32,6 +34,7 @@ import {
   type ZkOpResult,
   type ZkStat,
 } from './zk-ops';
+import { ConnectionWatchdog } from './zk-connection-watchdog';
 import { WatchHandlers, type ZNodeChangeHandler } from './zk-watch-handlers';
 
 export * from './zk-ops';
@@ -86,6 +89,7 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
   private readonly logger: ZkLogger;
   private readonly maxRequestBytes: number;
   private client: zookeeper.Client | null = null;
+  private watchdog: ConnectionWatchdog | null = null;
   private ready: Promise<zookeeper.Client>;
   private resolveReady: (client: zookeeper.Client) => void = () => {};
   private rejectReady: (error: unknown) => void = () => {};
@@ -338,6 +342,7 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
     this.closed = true;
     const client = this.client;
     this.client = null;
+    this.watchdog?.stop();
     this.rejectReady(new ZkError('CONNECTIONLOSS', 'the ZooKeeper session is closed'));
     for (const entry of [...this.inflight]) entry.reject(ZkError.of('CONNECTIONLOSS'));
     this.inflight.clear();
@@ -360,6 +365,11 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
   private install(client: zookeeper.Client): void {
     this.client = client;
     client.on('expired', () => this.onExpired(client));
+    this.watchdog = new ConnectionWatchdog(client, (reason, socketDropped) => {
+      this.logger.warn(`${reason}; ${socketDropped ? 'reconnecting' : 'giving the session up'}`);
+      if (!socketDropped) this.onExpired(client);
+    });
+    this.watchdog.start();
     this.resolveReady(client);
     this.ready = Promise.resolve(client);
     this.logger.info(`ZooKeeper session 0x${this.sessionId.toString(16)} established (${this.options.connectString})`);
@@ -377,17 +387,25 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
       spinDelay: 200,
       retries: 0,
     });
+    // A server that accepts the connection but never answers the handshake would otherwise hold us until the
+    // connection timeout; retry the connection a few times within it.
+    const watchdog = new ConnectionWatchdog(client, () => {}, {
+      notConnectedTimeoutMs: Math.max(500, Math.floor(this.connectionTimeoutMs / 3)),
+    });
+    watchdog.start();
     return new Promise((resolve, reject) => {
       let state = 'CONNECTING';
       const onState = (s: zookeeper.State) => {
         state = s.name;
         if (s === zookeeper.State.SYNC_CONNECTED) {
           clearTimeout(timer);
+          watchdog.stop();
           client.removeListener('state', onState);
           resolve(client);
         }
       };
       const timer = setTimeout(() => {
+        watchdog.stop();
         client.removeListener('state', onState);
         void closeClient(client, 0);
         reject(
@@ -469,6 +487,11 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
           await this.awaitConnected(client);
           continue;
         }
+        if (e instanceof ZkError && e.code === 'SESSIONEXPIRED' && !this.closed && client === this.client) {
+          // The server says the session is gone although the connection is up (e.g. it was closed from another
+          // connection): same as an Expired event, re-create the session.
+          this.onExpired(client);
+        }
         throw e;
       }
     }
@@ -499,6 +522,7 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
   private onExpired(client: zookeeper.Client): void {
     if (this.closed || client !== this.client) return;
     this.logger.warn(`ZooKeeper session 0x${this.sessionId.toString(16)} expired; opening a new session`);
+    this.watchdog?.stop();
     this.client = null;
     this.ready = this.newReadyPromise();
     for (const entry of [...this.inflight]) {

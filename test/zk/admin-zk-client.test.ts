@@ -59,7 +59,7 @@ async function cluster(options: { brokers?: number; racks?: string[]; controller
 
 const raw = async (c: KafkaZkClient, path: string) => (await c.session.getData(path)).data.toString();
 
-test('createTopicWithAssignment writes /config/topics/<t> then /brokers/topics/<t> v3, and no change notification', async () => {
+test('createTopicWithAssignment writes /config/topics/<t> then /brokers/topics/<t> v3, and no change notification', { timeout: 60_000 }, async () => {
   const c = await cluster();
   const id = await c.createTopicWithAssignment(
     'orders',
@@ -92,7 +92,7 @@ test('createTopicWithAssignment writes /config/topics/<t> then /brokers/topics/<
   assert.deepEqual(await c.fetchEntityConfig('topics', 'with-config'), { 'retention.ms': '86400000', 'cleanup.policy': 'compact' });
 });
 
-test('topic creation is validated as Kafka does', async () => {
+test('topic creation is validated as Kafka does', { timeout: 60_000 }, async () => {
   const c = await cluster();
   const one = new Map([[0, [0]]]);
   await c.createTopicWithAssignment('exists', {}, one);
@@ -114,7 +114,7 @@ test('topic creation is validated as Kafka does', async () => {
   assert.equal(await c.topicExists('bad-config'), false);
 });
 
-test('createTopic places replicas with Kafka\'s algorithm over the registered brokers (rack-aware)', async () => {
+test('createTopic places replicas with Kafka\'s algorithm over the registered brokers (rack-aware)', { timeout: 60_000 }, async () => {
   const c = await cluster({ brokers: 4, racks: ['a', 'a', 'b', 'b'] });
   assert.deepEqual(await c.getBrokerMetadatas(), [
     { id: 0, rack: 'a' },
@@ -137,7 +137,7 @@ test('createTopic places replicas with Kafka\'s algorithm over the registered br
   ]);
 });
 
-test('config writes need a ZooKeeper controller: none, or a KRaft one, is ControllerMovedError', async () => {
+test('config writes need a ZooKeeper controller: none, or a KRaft one, is ControllerMovedError', { timeout: 60_000 }, async () => {
   const c = await cluster({ controller: false });
   await assert.rejects(c.createTopicWithAssignment('t', {}, new Map([[0, [0]]])), ControllerMovedError);
   assert.equal(await c.topicExists('t'), false);
@@ -149,7 +149,7 @@ test('config writes need a ZooKeeper controller: none, or a KRaft one, is Contro
   assert.deepEqual(await c.fetchEntityConfig('clients', 'app'), { producer_byte_rate: '1024' });
 });
 
-test('markTopicForDeletion creates /admin/delete_topics/<t>; already marked is fine; unknown topics are refused', async () => {
+test('markTopicForDeletion creates /admin/delete_topics/<t>; already marked is fine; unknown topics are refused', { timeout: 60_000 }, async () => {
   const c = await cluster();
   await c.createTopicWithAssignment('doomed', {}, new Map([[0, [0]]]));
   assert.equal(await c.markTopicForDeletion('doomed'), true);
@@ -169,7 +169,7 @@ test('markTopicForDeletion creates /admin/delete_topics/<t>; already marked is f
   assert.deepEqual(await c.getTopicDeletions(), []);
 });
 
-test('config changes write the entity node and a v2 change notification', async () => {
+test('config changes write the entity node and a v2 change notification', { timeout: 60_000 }, async () => {
   const c = await cluster();
   await c.createTopicWithAssignment('orders', {}, new Map([[0, [0]]]));
   await c.changeTopicConfig('orders', { 'retention.ms': '86400000', 'cleanup.policy': 'compact' });
@@ -203,7 +203,7 @@ test('config changes write the entity node and a v2 change notification', async 
   assert.equal(await c.getConfigChangeNotification(names[0]), null);
 });
 
-test('addPartitions continues the assignment and keeps the topic id', async () => {
+test('addPartitions continues the assignment and keeps the topic id', { timeout: 60_000 }, async () => {
   const c = await cluster({ brokers: 3 });
   await c.createTopicWithAssignment('grow', {}, new Map([[0, [1, 2]], [1, [2, 0]]]), 'kHq3yxsYQ3uYxT5nbL1Z7w');
   const existing = (await c.getPartitionAssignmentForTopic('grow'))!;
@@ -231,7 +231,7 @@ test('addPartitions continues the assignment and keeps the topic id', async () =
   );
 });
 
-test('/feature: created by the controller when missing; its version is the features epoch', async () => {
+test('/feature: created by the controller when missing; its version is the features epoch', { timeout: 60_000 }, async () => {
   const c = await cluster();
   assert.equal(await c.getFeatureZNodeVersion(), -1);
   assert.equal(await c.getFeatureZNode(), null);
@@ -244,7 +244,7 @@ test('/feature: created by the controller when missing; its version is the featu
   assert.deepEqual([...(await c.getFeatureZNode())!.contents.features], [['metadata.version', 7]]);
 });
 
-test('producer-id blocks: 0-999 first, then consecutive blocks, distinct under concurrency', async () => {
+test('producer-id blocks: 0-999 first, then consecutive blocks, distinct under concurrency', { timeout: 60_000 }, async () => {
   const c = await cluster();
   const other = await KafkaZkClient.connect({ connectString: `${zk.connectString}/admin-${chrootCounter}`, sessionTimeoutMs: 6000 });
   clients.push(other);
@@ -255,7 +255,7 @@ test('producer-id blocks: 0-999 first, then consecutive blocks, distinct under c
   assert.equal(JSON.parse(await raw(c, '/latest_producer_id_block')).block_end, '3999');
 });
 
-test('legacy consumer offsets (OffsetCommit/OffsetFetch v0)', async () => {
+test('legacy consumer offsets (OffsetCommit/OffsetFetch v0)', { timeout: 60_000 }, async () => {
   const c = await cluster();
   const tp = { topic: 'orders', partition: 2 };
   assert.equal(await c.getConsumerOffset('g1', tp), null);

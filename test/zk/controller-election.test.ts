@@ -52,7 +52,7 @@ async function eventually(fn: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
-test('first election creates /controller_epoch "0", bumps it to 1 and creates /controller', async () => {
+test('first election creates /controller_epoch "0", bumps it to 1 and creates /controller', { timeout: 60_000 }, async () => {
   const [a, b] = await twoBrokers();
   assert.equal(await a.getControllerId(), null);
   assert.equal(await a.getControllerEpoch(), null);
@@ -70,7 +70,7 @@ test('first election creates /controller_epoch "0", bumps it to 1 and creates /c
   assert.deepEqual(await b.getControllerEpoch(), { epoch: 1, zkVersion: 1 }, 'a lost election changes nothing');
 });
 
-test('concurrent elections: exactly one broker wins', async () => {
+test('concurrent elections: exactly one broker wins', { timeout: 60_000 }, async () => {
   const [a, b] = await twoBrokers();
   const results = await Promise.allSettled([
     a.registerControllerAndIncrementControllerEpoch(1),
@@ -86,7 +86,7 @@ test('concurrent elections: exactly one broker wins', async () => {
   assert.equal((await a.getControllerEpoch())?.epoch, 1);
 });
 
-test('when the controller session ends, /controller goes away, watchers hear it, and the next winner has epoch + 1', async () => {
+test('when the controller session ends, /controller goes away, watchers hear it, and the next winner has epoch + 1', { timeout: 60_000 }, async () => {
   const [a, b] = await twoBrokers();
   await a.registerControllerAndIncrementControllerEpoch(1);
   const seen: string[] = [];
@@ -106,7 +106,7 @@ test('when the controller session ends, /controller goes away, watchers hear it,
   assert.equal((await b.getControllerRegistration())?.registration.kraftControllerEpoch, -1);
 });
 
-test('writes fenced with an old epoch zkVersion fail with ControllerMovedError after a newer controller won', async () => {
+test('writes fenced with an old epoch zkVersion fail with ControllerMovedError after a newer controller won', { timeout: 60_000 }, async () => {
   const [a, b] = await twoBrokers();
   const old = await a.registerControllerAndIncrementControllerEpoch(1);
   await a.createTopicAssignment('orders', 'kHq3yxsYQ3uYxT5nbL1Z7w', new Map([[0, [1, 2]]]));
@@ -139,7 +139,7 @@ test('writes fenced with an old epoch zkVersion fail with ControllerMovedError a
   assert.equal(await b.topicExists('orders'), false);
 });
 
-test('partition states: created at dataVersion 0, updated conditionally, stale partition epoch → retry', async () => {
+test('partition states: created at dataVersion 0, updated conditionally, stale partition epoch → retry', { timeout: 60_000 }, async () => {
   const [a, b] = await twoBrokers();
   const { epoch, epochZkVersion } = await a.registerControllerAndIncrementControllerEpoch(1);
   const p0 = { topic: 'events', partition: 0 };
@@ -196,7 +196,7 @@ test('partition states: created at dataVersion 0, updated conditionally, stale p
   assert.deepEqual(await a.getAllPartitions(), [p0, p1]);
 });
 
-test('fenced deletes of the controller queues and admin nodes', async () => {
+test('fenced deletes of the controller queues and admin nodes', { timeout: 60_000 }, async () => {
   const [a, b] = await twoBrokers();
   const { epochZkVersion } = await a.registerControllerAndIncrementControllerEpoch(1);
   await b.propagateIsrChanges([{ topic: 't', partition: 0 }]);

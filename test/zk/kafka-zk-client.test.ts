@@ -35,7 +35,7 @@ function broker(id: number, port: number, options: Partial<BrokerInfo> = {}): Br
   };
 }
 
-test('createTopLevelPaths creates the persistent bootstrap nodes, without data, idempotently', async () => {
+test('createTopLevelPaths creates the persistent bootstrap nodes, without data, idempotently', { timeout: 60_000 }, async () => {
   const c = await client('/bootstrap');
   await c.createTopLevelPaths();
   await c.createTopLevelPaths();
@@ -57,7 +57,7 @@ test('createTopLevelPaths creates the persistent bootstrap nodes, without data, 
   }
 });
 
-test('the cluster id is a 22-char URL-safe base64 UUID, created once and stable', async () => {
+test('the cluster id is a 22-char URL-safe base64 UUID, created once and stable', { timeout: 60_000 }, async () => {
   const a = await client('/cluster');
   const b = await client('/cluster');
   assert.equal(await a.getClusterId(), null);
@@ -69,7 +69,7 @@ test('the cluster id is a 22-char URL-safe base64 UUID, created once and stable'
   assert.equal((await a.session.getData('/cluster/id')).data.toString(), `{"version":"1","id":"${id}"}`);
 });
 
-test('generated broker ids: /brokers/seqid dataVersion + reserved.broker.max.id', async () => {
+test('generated broker ids: /brokers/seqid dataVersion + reserved.broker.max.id', { timeout: 60_000 }, async () => {
   const c = await client('/seqid');
   await c.createTopLevelPaths();
   assert.equal(await c.generateBrokerId(), 1001);
@@ -79,7 +79,7 @@ test('generated broker ids: /brokers/seqid dataVersion + reserved.broker.max.id'
   assert.equal(await fresh.generateBrokerId(), 1001, 'creates /brokers/seqid when missing');
 });
 
-test('registerBroker: ephemeral node at dataVersion 1, broker epoch = czxid, Kafka v5 JSON', async () => {
+test('registerBroker: ephemeral node at dataVersion 1, broker epoch = czxid, Kafka v5 JSON', { timeout: 60_000 }, async () => {
   const time = new MockTime({ startMs: 1730000000001 });
   const c = await client('/register', { time });
   await c.createTopLevelPaths();
@@ -116,7 +116,7 @@ test('registerBroker: ephemeral node at dataVersion 1, broker epoch = czxid, Kaf
   assert.equal((await c.session.exists('/brokers/ids/1'))?.version, 2);
 });
 
-test('a broker id held by another live session is refused; free again once that session closes', async () => {
+test('a broker id held by another live session is refused; free again once that session closes', { timeout: 60_000 }, async () => {
   const first = await client('/duplicate');
   await first.createTopLevelPaths();
   await first.registerBroker(broker(5, 9092));
@@ -134,7 +134,7 @@ test('a broker id held by another live session is refused; free again once that 
   assert.equal((await second.getBrokerAndEpoch(5))?.epoch, epoch);
 });
 
-test('a host:port advertised by another registered broker is refused', async () => {
+test('a host:port advertised by another registered broker is refused', { timeout: 60_000 }, async () => {
   const a = await client('/endpoints');
   const b = await client('/endpoints');
   await a.createTopLevelPaths();
@@ -157,15 +157,15 @@ test('a host:port advertised by another registered broker is refused', async () 
   );
 });
 
-test('after a forced session expiry the broker re-registers with a new epoch', async () => {
+test('after a forced session expiry the broker re-registers with a new epoch', { timeout: 60_000 }, async () => {
   const c = await client('/reregister');
   const observer = await client('/reregister');
   await c.createTopLevelPaths();
   const epoch = await c.registerBroker(broker(7, 9092));
-  const reestablished = new Promise<void>((resolve) => {
+  const reestablished = new Promise<void>((resolve, reject) => {
     c.session.once('sessionReestablished', () => {
       // what the broker does in its afterInitializingSession handler
-      void c.registerBroker(broker(7, 9092)).then(() => resolve());
+      c.registerBroker(broker(7, 9092)).then(() => resolve(), reject);
     });
   });
   await expireSession(c.session);

@@ -39,7 +39,7 @@ test('missing ZooKeeper jars give an error that says how to install them', () =>
   }
 });
 
-test('starts from a zookeeper.properties file, serves clients and four-letter words, and stops', async () => {
+test('starts from a zookeeper.properties file, serves clients and four-letter words, and stops', { timeout: 60_000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-kafka-zkprops-'));
   const port = await findFreePort();
   const configFile = path.join(dir, 'zookeeper.properties');
@@ -63,8 +63,11 @@ test('starts from a zookeeper.properties file, serves clients and four-letter wo
     assert.equal(await fourLetterWord(server.connectString, 'ruok'), 'imok');
     assert.match(await fourLetterWord(server.connectString, 'srvr'), /Mode: standalone/);
     const session = await ZkSession.connect({ connectString: server.connectString });
-    assert.deepEqual(await session.getChildren('/'), ['zookeeper']);
-    await session.close();
+    try {
+      assert.deepEqual(await session.getChildren('/'), ['zookeeper']);
+    } finally {
+      await session.close();
+    }
     assert.ok(fs.existsSync(path.join(dir, 'zookeeper.out')));
   } finally {
     await server.stop();
@@ -74,7 +77,7 @@ test('starts from a zookeeper.properties file, serves clients and four-letter wo
   await assert.rejects(fourLetterWord(`127.0.0.1:${port}`, 'ruok', { timeoutMs: 500 }));
 });
 
-test('bad configurations: an invalid port is refused, a server that exits during startup reports its output', async () => {
+test('bad configurations: an invalid port is refused, a server that exits during startup reports its output', { timeout: 60_000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-kafka-zkbad-'));
   try {
     const badPort = path.join(dir, 'bad-port.cfg');
