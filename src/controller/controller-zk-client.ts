@@ -7,7 +7,7 @@
  * Every write here is fenced by the controller epoch zkVersion; a failed fence surfaces as ControllerMovedError.
  */
 import type { KafkaZkClient } from '../zk/kafka-zk-client';
-import { ZkError } from '../zk/zk-errors';
+import { ZNodeDecodeError, ZkError } from '../zk/zk-errors';
 import { CreateMode, ZkVersion, type ZkSession } from '../zk/zk-session';
 import type { Broker, BrokerAndEpoch, TopicIdReplicaAssignment } from '../zk/zk-types';
 import {
@@ -15,6 +15,7 @@ import {
   ConfigType,
   FeatureZNode,
   FeatureZNodeStatus,
+  ReassignPartitionsZNode,
   TopicPartitionStateZNode,
   TopicPartitionsZNode,
 } from '../zk/znodes';
@@ -64,7 +65,8 @@ function toTopicAssignment(a: TopicIdReplicaAssignment): TopicAssignment {
 }
 
 export class ControllerZkClient {
-  constructor(readonly zk: KafkaZkClient) {}
+  /** `logger` receives the warnings Kafka's KafkaZkClient logs for unreadable admin znodes. */
+  constructor(readonly zk: KafkaZkClient, private readonly logger: { warn(message: string): void } = { warn: () => undefined }) {}
 
   get session(): ZkSession {
     return this.zk.session;
@@ -196,16 +198,29 @@ export class ControllerZkClient {
 
   // ---- reassignments -------------------------------------------------------------------------------------
 
-  /** The legacy /admin/reassign_partitions request, in file order (empty when absent or unreadable). */
+  /**
+   * The legacy /admin/reassign_partitions request, in file order (empty when absent or unreadable). Like every
+   * read the active controller makes of it (Kafka's ZooKeeperClient watches paths that have a handler), this
+   * arms its watch.
+   */
   async getPartitionReassignment(): Promise<Array<{ tp: TopicPartition; replicas: number[] }>> {
-    return (await this.zk.getPartitionReassignment()).map((r) => ({
-      tp: { topic: r.topic, partition: r.partition }, replicas: [...r.replicas],
-    }));
+    const path = ReassignPartitionsZNode.path();
+    const node = await this.zk.getDataAndStat(path, { watch: true });
+    if (node === null) return [];
+    try {
+      return ReassignPartitionsZNode.decode(node.data, path).map((r) => ({
+        tp: { topic: r.topic, partition: r.partition }, replicas: [...r.replicas],
+      }));
+    } catch (e) {
+      if (!(e instanceof ZNodeDecodeError)) throw e;
+      this.logger.warn(`Ignoring partition reassignment due to invalid json: ${e.message}`);
+      return [];
+    }
   }
 
-  /** Whether /admin/reassign_partitions exists. */
+  /** Whether /admin/reassign_partitions exists (arming its watch, as above). */
   async reassignPartitionsInProgress(): Promise<boolean> {
-    return this.zk.reassignPartitionsInProgress();
+    return (await this.session.exists(ReassignPartitionsZNode.path(), { watch: true })) !== null;
   }
 
   /** Rewrites /admin/reassign_partitions with the entries still pending, fenced. */

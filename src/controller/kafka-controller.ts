@@ -99,7 +99,7 @@ export class KafkaController {
     this.brokerEpochValue = opts.brokerEpoch ?? -1;
     this.logger = opts.logging.logger('kafka.controller.KafkaController', `Controller id=${this.brokerId}`);
     this.stateChangeLogger = new StateChangeLogger(opts.logging, this.brokerId);
-    this.zk = new ControllerZkClient(opts.zkClient);
+    this.zk = new ControllerZkClient(opts.zkClient, this.logger);
     this.session = opts.zkSession;
     const put = (event: ControllerEvent) => {
       this.eventManager.put(event);
