@@ -17,6 +17,7 @@
  * At startup (after the controller started, as in Kafka) the stored configs of the hosted topics and of
  * the broker entities are applied once, then every notification present is processed.
  */
+import { cleanerConfigFrom } from '../log/cleaner/cleaner-config';
 import type { Logger } from '../common/logger';
 import type { KafkaConfig } from '../config/broker-config';
 import { buildLogConfig } from '../config/log-config-builder';
@@ -141,6 +142,9 @@ export class DynamicConfigManager {
       if (!/^-?\d+$/.test(trimmed)) throw new RangeError(`Invalid broker entity name: ${entity}`);
       if (Number(trimmed) !== config.brokerId) return;
       changed = updateDynamicBrokerConfig(config, overrides, { layer: 'broker', logger });
+    }
+    if (changed.some((name) => name.startsWith('log.cleaner.'))) {
+      this.opts.logManager.cleaner?.reconfigure(cleanerConfigFrom(config));
     }
     if (changed.length > 0) await this.reconfigureLogs();
   }

@@ -12,6 +12,7 @@ import type { Logging, Logger } from '../common/logger';
 import { buildLogConfig } from '../config/log-config-builder';
 import { crc32cImplementation } from '../protocol/records/crc32c';
 import { LogManager } from '../log/log-manager';
+import { cleanerConfigFrom } from '../log/cleaner/cleaner-config';
 import { readBrokerMetadata, writeBrokerMetadata } from '../log/broker-metadata';
 import { MetadataCache } from '../metadata/metadata-cache';
 import { ReplicaManager } from '../replica/replica-manager';
@@ -110,6 +111,7 @@ export class KafkaServer {
       flushRecoveryOffsetCheckpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
       flushStartOffsetCheckpointIntervalMs: config.logFlushStartOffsetCheckpointIntervalMs,
       initialTaskDelayMs: config.logInitialTaskDelayMs,
+      cleanerConfig: cleanerConfigFrom(config),
       logger: this.logging.logger('kafka.log.LogManager', 'LogManager'),
       logging: this.logging,
     });
