@@ -17,7 +17,7 @@
  * At startup (after the controller started, as in Kafka) the stored configs of the hosted topics and of
  * the broker entities are applied once, then every notification present is processed.
  */
-import { cleanerConfigFrom } from '../log/cleaner/cleaner-config';
+import { cleanerConfigFrom, type CleanerConfig } from '../log/cleaner/cleaner-config';
 import type { Logger } from '../common/logger';
 import type { KafkaConfig } from '../config/broker-config';
 import { buildLogConfig } from '../config/log-config-builder';
@@ -38,6 +38,8 @@ export const CONFIG_HANDLER_TYPES: readonly string[] = [ConfigType.TOPIC, Config
 export interface HostedLogs {
   allLogs(): ReadonlyArray<{ readonly topic: string; readonly config: LogConfig }>;
   updateConfig(topic: string, config: LogConfig): void;
+  /** The log cleaner, reconfigured when `log.cleaner.*` broker settings change. */
+  readonly cleaner?: { reconfigure(config: CleanerConfig): void };
 }
 
 /** Options of DynamicConfigManager. */
