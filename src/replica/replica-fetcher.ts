@@ -43,13 +43,15 @@ export interface SourceBroker {
   port: number;
 }
 
-type FetchState = 'Truncating' | 'Fetching' | 'Delayed';
+/** As Kafka's PartitionFetchState: what the partition needs next; a delay (after an error) is kept apart. */
+type FetchState = 'Truncating' | 'Fetching';
 
 interface FetchedPartition {
   partition: Partition;
   state: FetchState;
   /** Leader epoch this fetch state belongs to; a new LeaderAndIsr replaces the entry. */
   leaderEpoch: number;
+  /** No request for the partition before this time (backoff after an error); its state is kept meanwhile. */
   delayedUntil: number;
 }
 
@@ -164,7 +166,8 @@ export class ReplicaFetcher {
 
   /** Resolves Truncating partitions with OffsetsForLeaderEpoch. */
   private async truncate(conn: BrokerConnection): Promise<void> {
-    const truncating = [...this.partitions.values()].filter((f) => f.state === 'Truncating');
+    const now = Date.now();
+    const truncating = [...this.partitions.values()].filter((f) => f.state === 'Truncating' && f.delayedUntil <= now);
     if (truncating.length === 0) return;
     const withEpoch: FetchedPartition[] = [];
     await this.mutating(async () => {
@@ -240,10 +243,9 @@ export class ReplicaFetcher {
   private async fetch(conn: BrokerConnection): Promise<boolean> {
     const now = Date.now();
     const fetching = [...this.partitions.values()].filter(
-      (f) => (f.state === 'Fetching' || (f.state === 'Delayed' && f.delayedUntil <= now)) && f.partition.log,
+      (f) => f.state === 'Fetching' && f.delayedUntil <= now && f.partition.log,
     );
     if (fetching.length === 0) return false;
-    for (const f of fetching) f.state = 'Fetching';
     const version = conn.pickVersion(ApiKeys.Fetch, 4, 12);
     const byTopic = new Map<string, FetchedPartition[]>();
     for (const f of fetching) {
@@ -373,7 +375,7 @@ export class ReplicaFetcher {
   }
 
   private delay(f: FetchedPartition, why: string): void {
-    f.state = 'Delayed';
+    // The state stays: a partition whose OffsetsForLeaderEpoch failed must still truncate before it fetches.
     f.delayedUntil = Date.now() + this.config.fetchBackoffMs;
     if (this.logger.isDebugEnabled()) this.logger.debug(`Delaying fetch of ${f.partition.key}: ${why}`);
   }
