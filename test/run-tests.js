@@ -26,7 +26,8 @@ if (selected.length === 0) {
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const result = spawnSync(
   process.execPath,
-  ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...selected],
+  // A test that hangs must not hold the whole run: no single test may take longer than this.
+  ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=240000', '--test-reporter=spec', ...selected],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
