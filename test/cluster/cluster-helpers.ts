@@ -4,6 +4,7 @@
  * its metadata, polling with deadlines, reading a replica's segment files batch by batch, reading a partition
  * back with kcat, and tearing a cluster down fast (SIGKILL: these tests check their own shutdowns).
  */
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ZkSession } from '../../src/zk/zk-session';
@@ -38,7 +39,7 @@ export async function destroyCluster(cluster: Cluster | undefined): Promise<void
     await b.kill();
   }
   const keep = process.env.TS_KAFKA_KEEP_CLUSTER_DIRS;
-  if (keep) for (const b of cluster.brokers) fs.cpSync(b.dir, path.join(keep, `broker-${b.id}`), { recursive: true });
+  if (keep) for (const b of cluster.brokers) fs.cpSync(b.dir, path.join(keep, path.basename(b.dir)), { recursive: true });
   for (const b of cluster.brokers) b.cleanup();
   await cluster.zk.stop();
 }
@@ -128,19 +129,17 @@ export class ClusterZk {
 /** Waits until every partition of `topic` has exactly `isr` (any order) as its ISR in ZooKeeper. */
 export async function waitForIsr(
   zk: ClusterZk,
-  topic: string,
-  partitions: number,
-  isr: number[],
-  timeoutMs = 30_000,
+  options: { topic: string; partitions: number; isr: number[]; timeoutMs?: number },
 ): Promise<PartitionStateZNode[]> {
-  const want = [...isr].sort().join(',');
+  const { topic, partitions } = options;
+  const want = [...options.isr].sort().join(',');
   return waitUntil(
     `ISR [${want}] on every partition of ${topic}`,
     async () => {
       const states = await Promise.all(Array.from({ length: partitions }, (_, p) => zk.partitionState(topic, p)));
       return states.every((s) => [...s.isr].sort().join(',') === want) ? states : undefined;
     },
-    { timeoutMs },
+    { timeoutMs: options.timeoutMs ?? 30_000 },
   );
 }
 
@@ -160,9 +159,9 @@ export async function metadataFrom(broker: BrokerProcess): Promise<ClusterMetada
  */
 export async function createTopic(
   bootstrap: string,
-  topic: string,
-  options: { partitions: number; replicationFactor?: number; configs?: Record<string, string>; assignment?: number[][] },
+  options: { topic: string; partitions: number; replicationFactor?: number; configs?: Record<string, string>; assignment?: number[][] },
 ): Promise<void> {
+  const { topic } = options;
   const admin = kafkajs(bootstrap).admin();
   await admin.connect();
   try {
@@ -196,8 +195,8 @@ export interface StoredBatch {
  * offset order. RecordBatch v2 framing: baseOffset int64, batchLength int32 (bytes after this field),
  * partitionLeaderEpoch, magic, crc, attributes, lastOffsetDelta int32 at byte 23.
  */
-export function readStoredBatches(broker: BrokerProcess, topic: string, partition: number): StoredBatch[] {
-  const dir = path.join(broker.logDir, `${topic}-${partition}`);
+export function readStoredBatches(broker: BrokerProcess, tp: { topic: string; partition: number }): StoredBatch[] {
+  const dir = path.join(broker.logDir, `${tp.topic}-${tp.partition}`);
   const segments = fs.readdirSync(dir).filter((f) => /^\d{20}\.log$/.test(f)).sort();
   const batches: StoredBatch[] = [];
   for (const seg of segments) {
@@ -224,12 +223,13 @@ export function bytesBelow(batches: StoredBatch[], highWatermark: number): Buffe
  * log: every batch must carry the epoch the cache gives for its base offset (the entry with the largest start
  * offset at or below it). Entries starting at the log end are a leader's that appended nothing yet.
  */
-export function epochCacheMismatches(broker: BrokerProcess, topic: string, partition: number): string[] {
+export function epochCacheMismatches(broker: BrokerProcess, tp: { topic: string; partition: number }): string[] {
+  const { topic, partition } = tp;
   const file = path.join(broker.logDir, `${topic}-${partition}`, 'leader-epoch-checkpoint');
   const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
   const entries = lines.slice(2).map((l) => l.split(' ').map(Number) as [number, number]);
   const problems: string[] = [];
-  for (const b of readStoredBatches(broker, topic, partition)) {
+  for (const b of readStoredBatches(broker, tp)) {
     const epoch = b.bytes.readInt32BE(12);
     let cached = -1;
     for (const [e, start] of entries) if (start <= b.baseOffset) cached = e;
@@ -241,20 +241,9 @@ export function epochCacheMismatches(broker: BrokerProcess, topic: string, parti
   return problems;
 }
 
-/** The high watermark each broker checkpointed for a partition (replication-offset-checkpoint), if any. */
-export function checkpointedHighWatermark(broker: BrokerProcess, topic: string, partition: number): number | undefined {
-  const file = path.join(broker.logDir, 'replication-offset-checkpoint');
-  if (!fs.existsSync(file)) return undefined;
-  for (const line of fs.readFileSync(file, 'utf8').split('\n').slice(2)) {
-    const [t, p, hw] = line.split(' ');
-    if (t === topic && Number(p) === partition) return Number(hw);
-  }
-  return undefined;
-}
-
 /** Reads one partition from the beginning up to its end with kcat (librdkafka); values, in log order. */
-export async function readPartitionWithKcat(bootstrap: string, topic: string, partition: number): Promise<string[]> {
-  const out = await kcat(['-b', bootstrap, '-C', '-t', topic, '-p', String(partition), '-o', 'beginning', '-e', '-q', '-f', '%s\n'], {
+export async function readPartitionWithKcat(bootstrap: string, tp: { topic: string; partition: number }): Promise<string[]> {
+  const out = await kcat(['-b', bootstrap, '-C', '-t', tp.topic, '-p', String(tp.partition), '-o', 'beginning', '-e', '-q', '-f', '%s\n'], {
     timeoutMs: 60_000,
   });
   if (out.code !== 0) throw new Error(`kcat failed (${out.code}): ${out.stderr}`);
@@ -268,7 +257,43 @@ export function brokerLogFile(broker: BrokerProcess, name: 'server.log' | 'contr
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
 }
 
-/** The broker that leads `topic`-`partition` according to ZooKeeper. */
-export async function leaderOf(zk: ClusterZk, topic: string, partition: number): Promise<number> {
-  return (await zk.partitionState(topic, partition)).leader;
+/**
+ * The end-of-test replica check: once every replica of the topics is back in the ISR, takes each partition's
+ * high watermark from its leader, lets the followers fetch it, SIGKILLs every broker and compares the segment
+ * files: every replica holds each partition up to the high watermark, with the same bytes below it as the
+ * others, and a leader epoch cache in step with its batches. Returns the high watermarks by topic.
+ */
+export async function killAndCompareReplicas(
+  cluster: Cluster,
+  options: { zk: ClusterZk; topics: { topic: string; partitions: number }[] },
+): Promise<Map<string, number[]>> {
+  const all = cluster.brokers.map((b) => b.id);
+  const highWatermarks = new Map<string, number[]>();
+  const admin = kafkajs(cluster.bootstrap).admin();
+  await admin.connect();
+  try {
+    for (const { topic, partitions } of options.topics) {
+      await waitForIsr(options.zk, { topic, partitions, isr: all, timeoutMs: 60_000 });
+      const offsets = await admin.fetchTopicOffsets(topic);
+      highWatermarks.set(topic, Array.from({ length: partitions }, (_, p) => Number(offsets.find((o) => o.partition === p)!.high)));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  await sleep(1500); // followers learn the last high watermark on their next fetch
+  for (const b of cluster.brokers) await b.kill();
+  for (const [topic, hws] of highWatermarks) {
+    hws.forEach((hw, partition) => {
+      let expected: Buffer | undefined;
+      for (const b of cluster.brokers) {
+        assert.deepEqual(epochCacheMismatches(b, { topic, partition }), [], `broker ${b.id}'s leader epoch cache matches its log`);
+        const batches = readStoredBatches(b, { topic, partition });
+        assert.ok(batches.some((x) => x.lastOffset === hw - 1), `broker ${b.id} holds ${topic}-${partition} up to the high watermark ${hw}`);
+        const bytes = bytesBelow(batches, hw);
+        if (expected === undefined) expected = bytes;
+        else assert.ok(bytes.equals(expected), `broker ${b.id}'s ${topic}-${partition} differs from broker ${cluster.brokers[0]!.id}'s below offset ${hw}`);
+      }
+    });
+  }
+  return highWatermarks;
 }

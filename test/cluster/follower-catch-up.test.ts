@@ -51,7 +51,8 @@ describe('follower catch-up and ISR', { timeout: 180_000 }, () => {
     const controller = (await z.controllerId())!;
     const follower = c.brokers.find((b) => b.id !== controller)!;
     const third = c.brokers.find((b) => b.id !== controller && b.id !== follower.id)!;
-    await createTopic(c.bootstrap, TOPIC, {
+    await createTopic(c.bootstrap, {
+      topic: TOPIC,
       partitions: PARTITIONS,
       assignment: [
         [controller, follower.id, third.id],
@@ -72,7 +73,7 @@ describe('follower catch-up and ISR', { timeout: 180_000 }, () => {
     };
     try {
       await produce(10);
-      const initial = await waitForIsr(z, TOPIC, PARTITIONS, [0, 1, 2]);
+      const initial = await waitForIsr(z, { topic: TOPIC, partitions: PARTITIONS, isr: [0, 1, 2] });
 
       const leaders = new Set(initial.map((s) => s.leader));
       assert.deepEqual([...leaders], [controller]);
@@ -80,7 +81,7 @@ describe('follower catch-up and ISR', { timeout: 180_000 }, () => {
       await follower.kill();
 
       const survivors = [0, 1, 2].filter((id) => id !== follower.id);
-      const shrunk = await waitForIsr(z, TOPIC, PARTITIONS, survivors, 15_000);
+      const shrunk = await waitForIsr(z, { topic: TOPIC, partitions: PARTITIONS, isr: survivors, timeoutMs: 15_000 });
       const tookMs = Date.now() - killedAt;
       assert.ok(tookMs >= 3000, `ISR shrank after ${tookMs} ms, before replica.lag.time.max.ms`);
       for (let p = 0; p < PARTITIONS; p++) {
@@ -110,7 +111,7 @@ describe('follower catch-up and ISR', { timeout: 180_000 }, () => {
       await produce(10);
 
       await follower.start(60_000);
-      const rejoined = await waitForIsr(z, TOPIC, PARTITIONS, [0, 1, 2], 30_000);
+      const rejoined = await waitForIsr(z, { topic: TOPIC, partitions: PARTITIONS, isr: [0, 1, 2], timeoutMs: 30_000 });
       for (let p = 0; p < PARTITIONS; p++) {
         assert.equal(rejoined[p]!.leader, initial[p]!.leader);
         assert.ok(rejoined[p]!.zkVersion > shrunk[p]!.zkVersion);
@@ -126,13 +127,13 @@ describe('follower catch-up and ISR', { timeout: 180_000 }, () => {
       const offsets = await admin.fetchTopicOffsets(TOPIC);
       await admin.disconnect();
       let read = 0;
-      for (let p = 0; p < PARTITIONS; p++) read += (await readPartitionWithKcat(c.bootstrap, TOPIC, p)).length;
+      for (let p = 0; p < PARTITIONS; p++) read += (await readPartitionWithKcat(c.bootstrap, { topic: TOPIC, partition: p })).length;
       assert.equal(read, next, 'every produced record is read back');
       await new Promise((r) => setTimeout(r, 1500));
       for (let p = 0; p < PARTITIONS; p++) {
         const hw = Number(offsets.find((o) => o.partition === p)!.high);
-        const leaderBytes = bytesBelow(readStoredBatches(c.brokers[initial[p]!.leader]!, TOPIC, p), hw);
-        const followerBytes = bytesBelow(readStoredBatches(follower, TOPIC, p), hw);
+        const leaderBytes = bytesBelow(readStoredBatches(c.brokers[initial[p]!.leader]!, { topic: TOPIC, partition: p }), hw);
+        const followerBytes = bytesBelow(readStoredBatches(follower, { topic: TOPIC, partition: p }), hw);
         assert.ok(followerBytes.equals(leaderBytes), `follower ${follower.id}'s ${TOPIC}-${p} equals the leader's below ${hw}`);
       }
       console.log(`follower catch-up: ISR shrank ${tookMs} ms after the kill; ${next} records produced and read back`);

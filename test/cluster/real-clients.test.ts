@@ -38,7 +38,7 @@ describe('real clients across a failover', { timeout: 180_000 }, () => {
   test('kcat and kafkajs produce with acks=all before and after a leader dies; every client reads it all back', async () => {
     const c = cluster!;
     const z = zk!;
-    await createTopic(c.bootstrap, TOPIC, { partitions: PARTITIONS, configs: { 'min.insync.replicas': '2' } });
+    await createTopic(c.bootstrap, { topic: TOPIC, partitions: PARTITIONS, configs: { 'min.insync.replicas': '2' } });
     const expected = Array.from({ length: PARTITIONS }, () => [] as string[]);
 
     const kcatProduce = async (round: string) => {
@@ -106,7 +106,7 @@ describe('real clients across a failover', { timeout: 180_000 }, () => {
 
       // Read back from the new leaders (the victim is still down).
       for (let p = 0; p < PARTITIONS; p++) {
-        assert.deepEqual(await readPartitionWithKcat(c.bootstrap, TOPIC, p), expected[p], `kcat reads ${TOPIC}-${p}`);
+        assert.deepEqual(await readPartitionWithKcat(c.bootstrap, { topic: TOPIC, partition: p }), expected[p], `kcat reads ${TOPIC}-${p}`);
       }
       // The kafkajs group, running since before the failover, got everything (a rebalance or a coordinator
       // move may make it read a record again: compare first deliveries).
@@ -137,11 +137,11 @@ describe('real clients across a failover', { timeout: 180_000 }, () => {
 
       // The old leader returns as a follower and catches up.
       await victim.start();
-      await waitForIsr(z, TOPIC, PARTITIONS, [0, 1, 2], 60_000);
+      await waitForIsr(z, { topic: TOPIC, partitions: PARTITIONS, isr: [0, 1, 2], timeoutMs: 60_000 });
       assert.equal((await z.partitionState(TOPIC, 0)).leader, after.leader, 'leadership stays with the new leader');
       await kafkajsProduce('rejoined');
       for (let p = 0; p < PARTITIONS; p++) {
-        assert.deepEqual(await readPartitionWithKcat(c.bootstrap, TOPIC, p), expected[p], `kcat reads ${TOPIC}-${p} at the end`);
+        assert.deepEqual(await readPartitionWithKcat(c.bootstrap, { topic: TOPIC, partition: p }), expected[p], `kcat reads ${TOPIC}-${p} at the end`);
       }
     } finally {
       await consumer.disconnect();

@@ -4,6 +4,9 @@
  * thawed with SIGCONT. Done to a plain broker and to the controller. Each time the cluster must recover:
  * exactly one controller that every broker agrees on, every broker registered again (a new czxid, i.e. a new
  * broker epoch), every partition led by a live broker with the full ISR back, and produce/consume working.
+ * acks=all writers (sequence-writer.ts) run through both pauses on a second topic; at the end every
+ * acknowledged record is read back and the three replicas' logs are identical below the high watermark (the
+ * frozen leader's unreplicated appends were truncated away).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +16,7 @@ import {
   brokerLogFile,
   createTopic,
   destroyCluster,
+  killAndCompareReplicas,
   metadataFrom,
   readPartitionWithKcat,
   sleep,
@@ -21,8 +25,10 @@ import {
   waitUntil,
 } from './cluster-helpers';
 import { kafkajs } from '../integration/clients';
+import { SequenceWriter, checkSequence } from './sequence-writer';
 
 const TOPIC = 'expiry';
+const LOAD_TOPIC = 'expiry-load';
 const PARTITIONS = 3;
 const SESSION_TIMEOUT_MS = 6000;
 
@@ -30,14 +36,19 @@ describe('ZooKeeper session expiry', { timeout: 240_000 }, () => {
   let cluster: Cluster | undefined;
   let zk: ClusterZk | undefined;
   let produced = 0;
+  const writers: SequenceWriter[] = [];
 
   before(async () => {
     cluster = await startReplicatedCluster({ 'zookeeper.session.timeout.ms': String(SESSION_TIMEOUT_MS) });
     zk = await ClusterZk.open(cluster);
-    await createTopic(cluster.bootstrap, TOPIC, { partitions: PARTITIONS, configs: { 'min.insync.replicas': '2' } });
+    await createTopic(cluster.bootstrap, { topic: TOPIC, partitions: PARTITIONS, configs: { 'min.insync.replicas': '2' } });
+    await createTopic(cluster.bootstrap, { topic: LOAD_TOPIC, partitions: PARTITIONS, configs: { 'min.insync.replicas': '2' } });
     await produceAndConsume(cluster);
+    for (let p = 0; p < PARTITIONS; p++) writers.push(new SequenceWriter({ bootstrap: cluster.bootstrap, topic: LOAD_TOPIC, partition: p }));
+    await Promise.all(writers.map((w) => w.start()));
   });
   after(async () => {
+    for (const w of writers) await w.stop().catch(() => undefined);
     await zk?.close();
     await destroyCluster(cluster);
   });
@@ -56,7 +67,7 @@ describe('ZooKeeper session expiry', { timeout: 240_000 }, () => {
       await producer.disconnect();
     }
     for (let p = 0; p < PARTITIONS; p++) {
-      const values = await readPartitionWithKcat(c.bootstrap, TOPIC, p);
+      const values = await readPartitionWithKcat(c.bootstrap, { topic: TOPIC, partition: p });
       assert.deepEqual(values, Array.from({ length: produced }, (_, i) => `${p}:${i}`), `${TOPIC}-${p} reads back in full`);
     }
   }
@@ -86,7 +97,7 @@ describe('ZooKeeper session expiry', { timeout: 240_000 }, () => {
     });
     assert.notEqual(epochs.get(thawed), oldEpochs.get(thawed), `broker ${thawed} registered again with a new czxid`);
     for (const [id, epoch] of oldEpochs) if (id !== thawed) assert.equal(epochs.get(id), epoch, `broker ${id} kept its registration`);
-    const states = await waitForIsr(z, TOPIC, PARTITIONS, [0, 1, 2], 60_000);
+    const states = await waitForIsr(z, { topic: TOPIC, partitions: PARTITIONS, isr: [0, 1, 2], timeoutMs: 60_000 });
     for (const s of states) assert.ok([0, 1, 2].includes(s.leader), `leader ${s.leader} is a live broker`);
     const controller = (await z.controllerId())!;
     assert.ok(controller !== undefined && epochs.has(controller), 'a registered broker is controller');
@@ -141,5 +152,27 @@ describe('ZooKeeper session expiry', { timeout: 240_000 }, () => {
     const newController = await assertRecovered(c, oldEpochs, controller);
     assert.notEqual(newController, controller, 'another broker became controller while the old one was frozen');
     assert.ok((await z.controllerEpoch()) > epochBefore, 'the controller epoch went up');
+  });
+
+  test('the writers that ran through both pauses lost nothing; the replicas agree', async () => {
+    const c = cluster!;
+    const from = writers.map((w) => w.acked.length);
+    await waitUntil('the writers to make progress', () => writers.every((w, i) => w.acked.length >= from[i]! + 50), { timeoutMs: 60_000 });
+    for (const w of writers) await w.stop();
+    let acked = 0;
+    let read = 0;
+    for (const w of writers) {
+      const r = checkSequence(w, await readPartitionWithKcat(c.bootstrap, { topic: LOAD_TOPIC, partition: w.partition }));
+      acked += r.acked;
+      read += r.read;
+    }
+    await killAndCompareReplicas(c, {
+      zk: zk!,
+      topics: [
+        { topic: LOAD_TOPIC, partitions: PARTITIONS },
+        { topic: TOPIC, partitions: PARTITIONS },
+      ],
+    });
+    console.log(`session expiry: ${acked} records acknowledged through the pauses, ${read} read back`);
   });
 });
