@@ -269,7 +269,7 @@ export class PerfSender {
   private nextPartition = 0;
   private bufferedBytes = 0;
   private inFlightTotal = 0;
-  private lingerTimer: NodeJS.Timeout | undefined;
+  private lingerTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private waiters: (() => void)[] = [];
@@ -372,7 +372,7 @@ export class PerfSender {
   async flush(): Promise<void> {
     for (const p of this.partitions) if (p.open) this.close(p.open);
     while (this.bufferedBytes > 0 || this.inFlightTotal > 0) await this.waitForProgress();
-    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.clearLingerTimer();
     if (this.retryTimer) clearTimeout(this.retryTimer);
   }
 
@@ -406,12 +406,26 @@ export class PerfSender {
       retryAtMs: 0,
     };
     p.open = b;
-    if (this.opts.lingerMs > 0 && this.lingerTimer === undefined) {
-      this.lingerTimer = setTimeout(() => this.onLinger(), this.opts.lingerMs);
+    // linger.ms=0 sends what the current burst of sends put in the batch, once the burst yields.
+    if (this.lingerTimer === undefined) {
+      this.lingerTimer = this.opts.lingerMs > 0 ? setTimeout(() => this.onLinger(), this.opts.lingerMs) : setImmediate(() => this.onLinger());
     }
     return b;
   }
 
+  private clearLingerTimer(): void {
+    const t = this.lingerTimer;
+    this.lingerTimer = undefined;
+    if (t === undefined) return;
+    if (this.opts.lingerMs > 0) clearTimeout(t as NodeJS.Timeout);
+    else clearImmediate(t as NodeJS.Immediate);
+  }
+
+  /**
+   * Closes batches whose linger.ms passed, but, as Kafka's sender drains only leaders that can take a
+   * request, only when nothing queues before them and their leader has in-flight room; the others keep
+   * filling until a response frees a slot (drainLingered).
+   */
   private onLinger(): void {
     this.lingerTimer = undefined;
     const now = Date.now();
@@ -419,10 +433,19 @@ export class PerfSender {
     for (const p of this.partitions) {
       const b = p.open;
       if (!b) continue;
-      if (now - b.createdMs >= this.opts.lingerMs) this.close(b);
-      else next = Math.min(next, b.createdMs + this.opts.lingerMs);
+      if (now - b.createdMs < this.opts.lingerMs) next = Math.min(next, b.createdMs + this.opts.lingerMs);
+      else if (p.queue.length === 0 && (this.leaders.get(p.leader)?.inFlight ?? 0) < this.opts.maxInFlight) this.close(b);
     }
     if (next !== Infinity) this.lingerTimer = setTimeout(() => this.onLinger(), Math.max(1, next - now));
+  }
+
+  /** After a response: closes the lingered batches of the leader's partitions that waited for room. */
+  private drainLingered(leader: LeaderState): void {
+    const now = Date.now();
+    for (const p of leader.partitions) {
+      const b = p.open;
+      if (b && p.queue.length === 0 && now - b.createdMs >= this.opts.lingerMs) this.close(b);
+    }
   }
 
   /** Writes the batch header (compressing the records section if asked), queues the batch and sends. */
@@ -554,6 +577,7 @@ export class PerfSender {
       this.metrics.requestLatencyTotal += latency;
       this.metrics.requestLatencyMax = Math.max(this.metrics.requestLatencyMax, latency);
       this.trySend(leader);
+      if (leader.inFlight < this.opts.maxInFlight) this.drainLingered(leader);
       this.wake();
     };
     const onError = (err: unknown) => {

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { KafkaClient } from '../../src/client/kafka-client';
-import { ApiKeys, ErrorCode, type RequestInputOf } from '../../src/protocol';
+import { ApiKeys, ErrorCode, errorInfo, type RequestInputOf } from '../../src/protocol';
 import { BatchField, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD, readInt64 } from '../../src/protocol/records/record-batch';
 import { readVarint, readVarlong, type Cursor } from '../../src/protocol/records/varint';
 import { PerfSender } from '../../src/tools/kafka-producer-perf-test';
@@ -35,7 +35,10 @@ export interface EndToEndResult {
 
 /** Produces and consumes `records` records at a fixed rate; see the file comment. */
 export async function runEndToEndLatency(opts: EndToEndOptions): Promise<EndToEndResult> {
-  const client = new KafkaClient({ bootstrapServers: opts.bootstrap, clientId: 'e2e-latency' });
+  const client = new KafkaClient({ bootstrapServers: opts.bootstrap, clientId: 'e2e-latency-producer' });
+  // Its own connections: a broker serves one request per connection at a time, so a fetch parked in
+  // the purgatory would hold up produce requests sharing its connection.
+  const consumerClient = new KafkaClient({ bootstrapServers: opts.bootstrap, clientId: 'e2e-latency-consumer' });
   const latencies = new Float64Array(opts.records);
   let received = 0;
   let failed: Error | undefined;
@@ -61,7 +64,8 @@ export async function runEndToEndLatency(opts: EndToEndOptions): Promise<EndToEn
     const meta = client.metadata.topics.get(opts.topic)!;
     const leader = meta.partitions[0]!.leader;
     let consuming = true;
-    const consumer = consume(client, { topic: opts.topic, leader, stop: () => !consuming || received >= opts.records }, (sentAt) => {
+    await consumerClient.fetchMetadata([opts.topic]);
+    const consumer = consume(consumerClient, { topic: opts.topic, leader, stop: () => !consuming || received >= opts.records }, (sentAt) => {
       if (received < latencies.length) latencies[received++] = performance.now() - sentAt;
     }).catch((err: unknown) => {
       failed = err instanceof Error ? err : new Error(String(err));
@@ -93,6 +97,7 @@ export async function runEndToEndLatency(opts: EndToEndOptions): Promise<EndToEn
     return { records: received, seconds, avg: sum / measured.length, p50: pick(0.5), p99: pick(0.99), p999: pick(0.999), max: measured[measured.length - 1] ?? NaN };
   } finally {
     await client.close();
+    await consumerClient.close();
   }
 }
 
@@ -121,7 +126,14 @@ async function consume(
     };
     const response = await conn.request(ApiKeys.Fetch, version, body);
     const p = response.responses[0]?.partitions[0];
-    if (!p || p.errorCode !== ErrorCode.NONE) throw new Error(`Fetch failed with error code ${p?.errorCode ?? response.errorCode}`);
+    const code = p?.errorCode ?? response.errorCode;
+    if (code !== ErrorCode.NONE) {
+      // A leader that has not processed its LeaderAndIsr yet answers with a retriable error.
+      if (!errorInfo(code).retriable) throw new Error(`Fetch failed with error code ${code}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      continue;
+    }
+    if (!p) continue;
     const data = p.records;
     if (!data) continue;
     for (let at = 0; data.length - at >= RECORD_BATCH_OVERHEAD; ) {
