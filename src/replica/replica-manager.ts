@@ -479,7 +479,11 @@ export class ReplicaManager {
     if (isFollower) {
       for (const p of params.partitions) {
         const partition = this.partitions.get(`${p.topic}-${p.partition}`);
-        if (!partition?.isLeader) continue;
+        if (!partition?.isLeader || !partition.log) continue;
+        // As Kafka, only a fetch the leader serves tells where the follower is: one from another leader epoch,
+        // or past the log end (a follower that has not truncated yet), must not move the HW or the ISR.
+        if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== partition.leaderEpoch) continue;
+        if (p.fetchOffset > partition.log.logEndOffset || p.fetchOffset < partition.log.logStartOffset) continue;
         if (partition.updateFollowerFetchState(params.replicaId, p.fetchOffset)) {
           this.fetchPurgatory.checkAndComplete(partition.key);
           this.producePurgatory.checkAndComplete(partition.key);
