@@ -165,15 +165,24 @@ export class ReplicaManager {
   }
 
   private async maybeExpandIsr(partition: Partition, replicaId: number): Promise<void> {
-    if (!this.opts.isrManager || partition.isrUpdateInFlight || !partition.isIsrExpansionCandidate(replicaId)) return;
+    if (!this.opts.isrManager || partition.isrUpdateInFlight || !this.isIsrEligible(partition, replicaId)) return;
     await this.changeIsr(partition, () => {
-      if (!partition.isIsrExpansionCandidate(replicaId)) return undefined;
+      if (!this.isIsrEligible(partition, replicaId)) return undefined;
       const newIsr = [...partition.isr, replicaId];
       this.opts.logger.info(
         `[Partition ${partition.key} broker=${this.opts.brokerId}] Expanding ISR from ${partition.isr.join(',')} to ${newIsr.join(',')}`,
       );
       return newIsr;
     });
+  }
+
+  /**
+   * A follower may join the ISR when it caught up and, as Kafka 3.9 checks in ZooKeeper mode
+   * (Partition.isReplicaIsrEligible), its broker is alive in the metadata cache: a broker whose session expired
+   * keeps fetching until it learns of it, and must not be put back before it registered again.
+   */
+  private isIsrEligible(partition: Partition, replicaId: number): boolean {
+    return partition.isIsrExpansionCandidate(replicaId) && this.opts.metadataCache.hasAliveBroker(replicaId);
   }
 
   /**
@@ -488,7 +497,7 @@ export class ReplicaManager {
           this.fetchPurgatory.checkAndComplete(partition.key);
           this.producePurgatory.checkAndComplete(partition.key);
         }
-        if (partition.isIsrExpansionCandidate(params.replicaId)) {
+        if (this.isIsrEligible(partition, params.replicaId)) {
           this.maybeExpandIsr(partition, params.replicaId).catch((err: unknown) =>
             this.opts.logger.error(`Error while expanding the ISR of ${partition.key}`, err),
           );
