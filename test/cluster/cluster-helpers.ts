@@ -79,6 +79,8 @@ export interface PartitionStateZNode {
   leader_epoch: number;
   isr: number[];
   zkVersion: number;
+  /** When the znode was last written (ZooKeeper server time). */
+  mtime: number;
 }
 
 /** Reads ZooKeeper as an operator would with zkCli: raw paths, JSON parsed here. */
@@ -91,7 +93,8 @@ export class ClusterZk {
 
   async partitionState(topic: string, partition: number): Promise<PartitionStateZNode> {
     const { data, stat } = await this.session.getData(`/brokers/topics/${topic}/partitions/${partition}/state`);
-    return { ...(JSON.parse(data.toString()) as Omit<PartitionStateZNode, 'zkVersion'>), zkVersion: stat.version };
+    const json = JSON.parse(data.toString()) as Omit<PartitionStateZNode, 'zkVersion' | 'mtime'>;
+    return { ...json, zkVersion: stat.version, mtime: stat.mtime };
   }
 
   /** The id in /controller, or undefined when nobody is controller. */
@@ -114,6 +117,11 @@ export class ClusterZk {
       if (stat) out.set(Number(child), stat.czxid);
     }
     return out;
+  }
+
+  /** When /brokers/ids/<id> was created (ZooKeeper server time), or undefined when it does not exist. */
+  async brokerRegisteredAt(id: number): Promise<number | undefined> {
+    return (await this.session.exists(`/brokers/ids/${id}`))?.ctime;
   }
 
   /** Sequence nodes under /isr_change_notification (the controller deletes them once handled). */

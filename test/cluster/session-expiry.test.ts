@@ -99,6 +99,13 @@ describe('ZooKeeper session expiry', { timeout: 240_000 }, () => {
     for (const [id, epoch] of oldEpochs) if (id !== thawed) assert.equal(epochs.get(id), epoch, `broker ${id} kept its registration`);
     const states = await waitForIsr(z, { topic: TOPIC, partitions: PARTITIONS, isr: [0, 1, 2], timeoutMs: 60_000 });
     for (const s of states) assert.ok([0, 1, 2].includes(s.leader), `leader ${s.leader} is a live broker`);
+    // The thawed broker kept fetching before it learnt that its session had expired; its leaders may put it
+    // back into the ISR only once it registered again (Kafka 3.9 checks the broker is alive). The last write
+    // of each state znode is that expansion.
+    const registeredAt = (await z.brokerRegisteredAt(thawed))!;
+    for (const [p, s] of states.entries()) {
+      assert.ok(s.mtime >= registeredAt, `${TOPIC}-${p}: broker ${thawed} rejoined the ISR ${registeredAt - s.mtime} ms before it registered again`);
+    }
     const controller = (await z.controllerId())!;
     assert.ok(controller !== undefined && epochs.has(controller), 'a registered broker is controller');
     // Exactly one controller: every broker names the one in /controller, and only its log claims the role last.
