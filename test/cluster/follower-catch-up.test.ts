@@ -83,7 +83,9 @@ describe('follower catch-up and ISR', { timeout: 180_000 }, () => {
       const survivors = [0, 1, 2].filter((id) => id !== follower.id);
       const shrunk = await waitForIsr(z, { topic: TOPIC, partitions: PARTITIONS, isr: survivors, timeoutMs: 15_000 });
       const tookMs = Date.now() - killedAt;
-      assert.ok(tookMs >= 3000, `ISR shrank after ${tookMs} ms, before replica.lag.time.max.ms`);
+      // The follower was last caught up when its last fetch reached the leader, up to replica.fetch.wait.max.ms
+      // (500) before the kill; the leader drops it replica.lag.time.max.ms (3000) after that, not at once.
+      assert.ok(tookMs >= 2000, `ISR shrank ${tookMs} ms after the kill, before replica.lag.time.max.ms could pass`);
       for (let p = 0; p < PARTITIONS; p++) {
         assert.equal(shrunk[p]!.leader, initial[p]!.leader, 'the leader stays');
         assert.equal(shrunk[p]!.leader_epoch, initial[p]!.leader_epoch, 'an ISR change keeps the leader epoch');
