@@ -236,6 +236,60 @@ describe('partition reassignment and leader election on three brokers', { timeou
       { code: 0, out: '', err: '' });
   });
 
+  test('--list, --verify and --execute while a reassignment is stuck, then --cancel; --throttle and its clearing', async () => {
+    const bs = cluster.bootstrap;
+    const controllerId = (await admin.describeCluster()).controller!;
+    const [a, b] = [0, 1, 2].filter((id) => id !== controllerId) as [number, number];
+    await admin.createTopics({ topics: [{ topic: 'stuck', replicaAssignment: [{ partition: 0, replicas: [a] }] }], waitForLeaders: true });
+    // Its target broker is down, so it cannot finish.
+    await cluster.brokers[b]!.kill();
+    await eventually(async () => (await zk.getAllBrokersInCluster()).length, (n) => n === 2, `broker ${b} gone`);
+    await zk.createPartitionReassignment([{ topic: 'stuck', partition: 0, replicas: [b] }]);
+    await eventually(() => topicZnode('stuck'), (t) => t.adding_replicas[0]?.[0] === b, 'the reassignment started');
+
+    assert.deepEqual(await tool(kafkaReassignPartitionsMain, '--bootstrap-server', bs, '--list'), {
+      code: 0, out: `Current partition reassignments:\nstuck-0: replicas: ${b},${a}. adding: ${b}. removing: ${a}.\n`, err: '',
+    });
+    const file = path.join(dir, 'stuck.json');
+    fs.writeFileSync(file, `{"version":1,"partitions":[{"topic":"stuck","partition":0,"replicas":[${b}]}]}`);
+    // Throttles are only cleared once nothing is moving.
+    assert.deepEqual(await tool(kafkaReassignPartitionsMain, '--bootstrap-server', bs, '--verify', '--reassignment-json-file', file), {
+      code: 0, out: 'Status of partition reassignment:\nReassignment of partition stuck-0 is still in progress.\n\n', err: '',
+    });
+    const other = path.join(dir, 'other.json');
+    fs.writeFileSync(other, `{"version":1,"partitions":[{"topic":"moving","partition":0,"replicas":[2,1]}]}`);
+    assert.deepEqual(await tool(kafkaReassignPartitionsMain, '--bootstrap-server', bs, '--execute', '--reassignment-json-file', other), {
+      code: 1,
+      out: 'Cannot execute because there is an existing partition assignment.  Use --additional to override this and create a new ' +
+        'partition assignment in addition to the existing one. The --additional flag can also be used to change the throttle by ' +
+        'resubmitting the current reassignment.\n',
+      err: '',
+    });
+    // With the target broker down its throttles cannot be cleared: keep them.
+    assert.deepEqual(await tool(kafkaReassignPartitionsMain, '--bootstrap-server', bs, '--cancel', '--reassignment-json-file', file, '--preserve-throttles'), {
+      code: 0, out: 'Successfully cancelled partition reassignment for: stuck-0\nNone of the specified partition moves are active.', err: '',
+    });
+    const cancelled = await topicZnode('stuck');
+    assert.deepEqual([cancelled.partitions, cancelled.adding_replicas, cancelled.removing_replicas], [{ 0: [a] }, {}, {}]);
+    // The API cancellation also removed the legacy request.
+    assert.equal(await zk.reassignPartitionsInProgress(), false);
+    await cluster.brokers[b]!.start();
+
+    // --execute --throttle sets the throttled replicas and rates; --verify clears them once done.
+    fs.writeFileSync(file, `{"version":1,"partitions":[{"topic":"stuck","partition":0,"replicas":[${a},${b}]}]}`);
+    const throttled = await tool(kafkaReassignPartitionsMain, '--bootstrap-server', bs, '--execute', '--reassignment-json-file', file, '--throttle', '50000000');
+    assert.equal(throttled.code, 0, throttled.out);
+    assert.match(throttled.out, /\nWarning: You must run --verify periodically, until the reassignment completes, to ensure the throttle is removed\.\n/);
+    assert.match(throttled.out, /\nThe inter-broker throttle limit was set to 50000000 B\/s\nSuccessfully started partition reassignment for stuck-0\n$/);
+    const topicConfig = async () => JSON.parse((await zk.session.getData('/config/topics/stuck')).data.toString()).config;
+    assert.deepEqual(await topicConfig(), { 'leader.replication.throttled.replicas': `0:${a}`, 'follower.replication.throttled.replicas': `0:${b}` });
+    const verified = await eventually(() => tool(kafkaReassignPartitionsMain, '--bootstrap-server', bs, '--verify', '--reassignment-json-file', file),
+      (r) => !r.out.includes('still in progress'), 'the throttled reassignment to complete');
+    assert.equal(verified.out, 'Status of partition reassignment:\nReassignment of partition stuck-0 is completed.\n\n' +
+      'Clearing broker-level throttles on brokers 0,1,2\nClearing topic-level throttles on topic stuck\n');
+    assert.deepEqual(await topicConfig(), {});
+  });
+
   test('a reassignment in progress survives a SIGKILLed controller', async () => {
     const controllerId = (await admin.describeCluster()).controller!;
     const [a, b] = [0, 1, 2].filter((id) => id !== controllerId) as [number, number];
