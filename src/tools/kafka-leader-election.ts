@@ -94,6 +94,32 @@ function electionTypeOf(value: string): 0 | 1 {
   return i as 0 | 1;
 }
 
+/** A JSON value of the wrong shape, with the message Jackson's JsonMappingException carries in Kafka's tools. */
+export class JsonMappingError extends Error {
+  override readonly name = 'JsonMappingError';
+}
+
+/** Kafka's DecodeJson / JsonObject reads (server-util Json), failing as they do. */
+export const DecodeJson = {
+  field(obj: unknown, name: string): unknown {
+    const v = obj !== null && typeof obj === 'object' ? (obj as Record<string, unknown>)[name] : undefined;
+    if (v === undefined) throw new JsonMappingError(`No such field exists: \`${name}\``);
+    return v;
+  },
+  int(v: unknown): number {
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new JsonMappingError(`Expected \`Int\` value, received ${JSON.stringify(v)}`);
+    return v;
+  },
+  string(v: unknown): string {
+    if (typeof v !== 'string') throw new JsonMappingError(`Expected \`String\` value, received ${JSON.stringify(v)}`);
+    return v;
+  },
+  list<T>(v: unknown, item: (x: unknown) => T): T[] {
+    if (!Array.isArray(v)) throw new JsonMappingError(`Expected JSON array, received ${JSON.stringify(v)}`);
+    return v.map(item);
+  },
+} as const;
+
 /** Reads `{"partitions":[{"topic":..,"partition":..}]}` as LeaderElectionCommand.parseReplicaElectionData does. */
 export function parseReplicaElectionData(text: string): TopicPartitionName[] {
   let json: unknown;
@@ -102,26 +128,22 @@ export function parseReplicaElectionData(text: string): TopicPartitionName[] {
   } catch {
     throw new LeaderElectionCommandError('Replica election data is empty', 'org.apache.kafka.server.common.AdminOperationException');
   }
-  const mapping = (message: string) =>
-    new LeaderElectionCommandError(`com.fasterxml.jackson.databind.JsonMappingException: ${message}`, 'java.lang.RuntimeException');
   const list = (json as { partitions?: unknown } | null)?.partitions;
   if (list === undefined) {
     throw new LeaderElectionCommandError('Replica election data is missing "partitions" field',
       'org.apache.kafka.server.common.AdminOperationException');
   }
-  if (!Array.isArray(list)) throw mapping(`Expected JSON array, received ${JSON.stringify(list)}`);
-  const partitions = list.map((entry: unknown) => {
-    const field = (name: string) => {
-      const v = (entry as Record<string, unknown> | null)?.[name];
-      if (v === undefined) throw mapping(`No such field exists: \`${name}\``);
-      return v;
-    };
-    const topic = field('topic');
-    if (typeof topic !== 'string') throw mapping(`Expected \`String\` value, received ${JSON.stringify(topic)}`);
-    const partition = field('partition');
-    if (typeof partition !== 'number' || !Number.isInteger(partition)) throw mapping(`Expected \`Int\` value, received ${JSON.stringify(partition)}`);
-    return { topic, partition };
-  });
+  let partitions: TopicPartitionName[];
+  try {
+    partitions = DecodeJson.list(list, (entry) => ({
+      topic: DecodeJson.string(DecodeJson.field(entry, 'topic')),
+      partition: DecodeJson.int(DecodeJson.field(entry, 'partition')),
+    }));
+  } catch (e) {
+    // The command wraps the JsonMappingException in a RuntimeException, whose message is its toString.
+    if (!(e instanceof JsonMappingError)) throw e;
+    throw new LeaderElectionCommandError(`com.fasterxml.jackson.databind.JsonMappingException: ${e.message}`, 'java.lang.RuntimeException');
+  }
   const seen = new Set<string>();
   const duplicates = new Set<string>();
   for (const tp of partitions) {

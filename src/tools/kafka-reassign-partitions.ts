@@ -26,7 +26,7 @@ import { AdminOperationError, assignReplicasToBrokers } from '../zk/replica-assi
 import { javaStringHash } from '../zk/znodes/key-order';
 import { clientOptionsFromProps } from './client-config';
 import { OptionException, OptionParser, type ParsedOptions } from './command-line';
-import { javaHashSetOrder } from './kafka-leader-election';
+import { DecodeJson, JsonMappingError, javaHashSetOrder } from './kafka-leader-election';
 import { UsageError, addDefaultOptions, kafkaExceptionClass, loadClientProperties, parseToolOptions, printUsage, runTool, toolClientLogger, type ToolIO } from './tool-support';
 
 const HELP = 'This tool helps to move topic partitions between replicas.';
@@ -72,10 +72,6 @@ function executionError(code: number, message: string): ReassignCommandError {
     { javaClass: 'java.util.concurrent.ExecutionException' });
 }
 
-function mappingError(message: string): ReassignCommandError {
-  return new ReassignCommandError(message, { javaClass: 'com.fasterxml.jackson.databind.JsonMappingException' });
-}
-
 /** formatAsReassignmentJson: partitions sorted by topic and partition, every log dir "any" unless given. */
 export function formatAsReassignmentJson(parts: readonly PartitionReplicas[], logDirs: ReadonlyMap<string, string> = new Map()): string {
   const partitions = [...parts].sort(compareTopicPartitions).map((p) => ({
@@ -88,65 +84,41 @@ export function formatAsReassignmentJson(parts: readonly PartitionReplicas[], lo
 }
 
 function parseJson(text: string): Record<string, unknown> {
+  let v: unknown;
   try {
-    const v: unknown = JSON.parse(text);
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-    throw mappingError(`Expected JSON object, received ${JSON.stringify(v)}`);
+    v = JSON.parse(text);
   } catch (e) {
-    if (e instanceof ReassignCommandError) throw e;
     throw new ReassignCommandError(`com.fasterxml.jackson.core.JsonParseException: ${(e as Error).message}`,
       { javaClass: 'org.apache.kafka.server.common.AdminOperationException' });
   }
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  throw new JsonMappingError(`Expected JSON object, received ${JSON.stringify(v)}`);
 }
 
-function versionOf(json: Record<string, unknown>): number {
-  const v = json.version;
-  if (v === undefined) return 1;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw mappingError(`Expected \`Int\` value, received ${JSON.stringify(v)}`);
+/** The "version" field: 1 when absent, the only one known. */
+function checkVersion(json: Record<string, unknown>): void {
+  const v = json.version === undefined ? 1 : DecodeJson.int(json.version);
   if (v !== 1) throw new ReassignCommandError(`Not supported version field value ${v}`, { javaClass: 'org.apache.kafka.server.common.AdminOperationException' });
-  return v;
 }
-
-function field(obj: unknown, name: string): unknown {
-  const v = (obj as Record<string, unknown> | null)?.[name];
-  if (v === undefined) throw mappingError(`No such field exists: \`${name}\``);
-  return v;
-}
-
-const asInt = (v: unknown) => {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw mappingError(`Expected \`Int\` value, received ${JSON.stringify(v)}`);
-  return v;
-};
-const asString = (v: unknown) => {
-  if (typeof v !== 'string') throw mappingError(`Expected \`String\` value, received ${JSON.stringify(v)}`);
-  return v;
-};
-const asList = <T>(v: unknown, item: (x: unknown) => T): T[] => {
-  if (!Array.isArray(v)) throw mappingError(`Expected JSON array, received ${JSON.stringify(v)}`);
-  return v.map(item);
-};
 
 /** parsePartitionReassignmentData: the partitions in file order (duplicates kept) and the non-"any" log dirs. */
 export function parsePartitionReassignmentData(text: string): { partitions: PartitionReplicas[]; logDirs: Map<string, string> } {
   const json = parseJson(text);
-  versionOf(json);
+  checkVersion(json);
   const partitions: PartitionReplicas[] = [];
   const logDirs = new Map<string, string>();
-  if (json.partitions === undefined) return { partitions, logDirs };
-  for (const entry of asList(json.partitions, (x) => x)) {
-    const topic = asString(field(entry, 'topic'));
-    const partition = asInt(field(entry, 'partition'));
-    const replicas = asList(field(entry, 'replicas'), asInt);
-    const dirs = (entry as Record<string, unknown>).log_dirs === undefined
-      ? replicas.map(() => ANY_LOG_DIR) : asList((entry as Record<string, unknown>).log_dirs, asString);
+  for (const entry of json.partitions === undefined ? [] : DecodeJson.list(json.partitions, (x) => x)) {
+    const topic = DecodeJson.string(DecodeJson.field(entry, 'topic'));
+    const partition = DecodeJson.int(DecodeJson.field(entry, 'partition'));
+    const replicas = DecodeJson.list(DecodeJson.field(entry, 'replicas'), DecodeJson.int);
+    const given = (entry as Record<string, unknown>).log_dirs;
+    const dirs = given === undefined ? replicas.map(() => ANY_LOG_DIR) : DecodeJson.list(given, DecodeJson.string);
     if (dirs.length !== replicas.length) {
       throw new ReassignCommandError(`Size of replicas list [${replicas.join(', ')}] is different from size of log dirs list ` +
         `[${dirs.join(', ')}] for partition ${topic}-${partition}`);
     }
     partitions.push({ topic, partition, replicas });
-    dirs.forEach((d, i) => {
-      if (d !== ANY_LOG_DIR) logDirs.set(`${topic}-${partition}:${replicas[i]}`, d);
-    });
+    dirs.forEach((d, i) => d !== ANY_LOG_DIR && logDirs.set(`${topic}-${partition}:${replicas[i]}`, d));
   }
   return { partitions, logDirs };
 }
@@ -188,8 +160,8 @@ export function parseGenerateAssignmentArgs(topicsJson: string, brokerList: stri
     }
     throw e;
   }
-  versionOf(json);
-  const topics = json.topics === undefined ? [] : asList(json.topics, (t) => asString(field(t, 'topic')));
+  checkVersion(json);
+  const topics = json.topics === undefined ? [] : DecodeJson.list(json.topics, (t) => DecodeJson.string(DecodeJson.field(t, 'topic')));
   const dupTopics = [...new Set(topics.filter((t, i) => topics.indexOf(t) !== i))];
   if (dupTopics.length > 0) throw new ReassignCommandError(`List of topics to reassign contains duplicate entries: [${dupTopics.join(', ')}]`);
   return { brokers, topics };
@@ -563,6 +535,7 @@ function describeFailure(err: unknown): { message: string; javaClass: string } {
   const message = err instanceof Error ? err.message : String(err);
   const wrapped = (cls: string) => ({ message: `${cls}: ${message}`, javaClass: 'java.util.concurrent.ExecutionException' });
   if (err instanceof ReassignCommandError) return { message, javaClass: err.javaClass };
+  if (err instanceof JsonMappingError) return { message, javaClass: 'com.fasterxml.jackson.databind.JsonMappingException' };
   if (err instanceof KafkaResponseError) return wrapped(kafkaExceptionClass(err.code, err.errorName));
   if (err instanceof UnsupportedVersionError) return wrapped('org.apache.kafka.common.errors.UnsupportedVersionException');
   if (err instanceof KafkaClientError) return wrapped('org.apache.kafka.common.errors.TimeoutException');
