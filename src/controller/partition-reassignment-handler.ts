@@ -58,6 +58,7 @@ function describeApiError(e: ApiError): string {
 
 type PartitionResult = { tp: TopicPartition; error: ApiError };
 
+/** The reassignment events of one controller; every method runs on the controller's event loop. */
 export class PartitionReassignmentHandler {
   constructor(private readonly c: ControllerComponents) {}
 
