@@ -6,6 +6,14 @@
  *
  * With `preallocate` (Kafka's `preallocate` topic config) a new file is extended to its maximum size up
  * front and trimmed back to the data on roll and close; the logical size is tracked in memory.
+ *
+ * The last `tailCacheBytes` appended (256 KiB by default) stay in memory as the Buffers that were
+ * appended, and reads that fall entirely inside them are answered from there: follower fetches and
+ * consumers at the end of the log read what was just written, and on a small machine the file read
+ * (a thread-pool round trip and a fresh buffer per fetch) cost far more than the bytes. A read within
+ * one appended Buffer is a slice of it, no copy. Kafka leaves this to the page cache and sendfile,
+ * which Node cannot use for sockets. The cache goes when the segment stops being active
+ * (`dropTailCache`), and is cut by truncation; callers must not modify a Buffer after appending it.
  */
 import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import {
@@ -17,25 +25,36 @@ import {
   RecordBatchView,
 } from '../protocol/records/record-batch';
 
+/** Bytes of the most recent appends kept in memory per file by default (see the file comment). */
+export const DEFAULT_TAIL_CACHE_BYTES = 256 * 1024;
+
 /** A segment's `.log` file; see the file comment. */
 export class FileRecords {
   private filePath: string;
   private handle: Promise<FileHandle> | undefined;
   private logicalSize: number;
   private readonly preallocated: boolean;
+  private tailCacheBytes: number;
+  /** The most recent appends, in file order, ending at logicalSize. */
+  private tail: { position: number; data: Buffer }[] = [];
+  private tailBytes = 0;
 
-  private constructor(file: string, size: number, preallocated: boolean) {
+  private constructor(file: string, size: number, opts: { preallocated: boolean; tailCacheBytes: number }) {
     this.filePath = file;
     this.logicalSize = size;
-    this.preallocated = preallocated;
+    this.preallocated = opts.preallocated;
+    this.tailCacheBytes = opts.tailCacheBytes;
   }
 
-  /** Creates (or empties) the file; with `preallocateBytes` it is extended to that size. */
-  static async create(file: string, opts: { preallocateBytes?: number } = {}): Promise<FileRecords> {
+  /**
+   * Creates (or empties) the file; with `preallocateBytes` it is extended to that size. `tailCacheBytes`
+   * (default DEFAULT_TAIL_CACHE_BYTES, 0 for none) bounds the appends kept in memory.
+   */
+  static async create(file: string, opts: { preallocateBytes?: number; tailCacheBytes?: number } = {}): Promise<FileRecords> {
     const handle = await open(file, 'w+');
     const preallocate = (opts.preallocateBytes ?? 0) > 0;
     if (preallocate) await handle.truncate(opts.preallocateBytes);
-    const records = new FileRecords(file, 0, preallocate);
+    const records = new FileRecords(file, 0, { preallocated: preallocate, tailCacheBytes: opts.tailCacheBytes ?? DEFAULT_TAIL_CACHE_BYTES });
     records.handle = Promise.resolve(handle);
     return records;
   }
@@ -44,7 +63,7 @@ export class FileRecords {
   static async open(file: string): Promise<FileRecords> {
     const handle = await open(file, 'r+');
     const { size } = await handle.stat();
-    const records = new FileRecords(file, size, false);
+    const records = new FileRecords(file, size, { preallocated: false, tailCacheBytes: DEFAULT_TAIL_CACHE_BYTES });
     records.handle = Promise.resolve(handle);
     return records;
   }
@@ -73,11 +92,54 @@ export class FileRecords {
       written += bytesWritten;
     }
     this.logicalSize = position + data.length;
+    this.cacheTail(position, data);
     return position;
+  }
+
+  private cacheTail(position: number, data: Buffer): void {
+    if (data.length > this.tailCacheBytes) {
+      this.dropTailCache();
+      return;
+    }
+    this.tail.push({ position, data });
+    this.tailBytes += data.length;
+    while (this.tailBytes > this.tailCacheBytes) this.tailBytes -= this.tail.shift()!.data.length;
+  }
+
+  /** Forgets the cached appends (the segment is no longer the active one, or the file closes). */
+  dropTailCache(): void {
+    this.tail = [];
+    this.tailBytes = 0;
+  }
+
+  /** The bytes [position, position+length) if they are all in the tail cache, else undefined. */
+  private readTail(position: number, length: number): Buffer | undefined {
+    const tail = this.tail;
+    if (tail.length === 0 || position < tail[0]!.position || position + length > this.logicalSize) return undefined;
+    // The last entry starting at or before position.
+    let lo = 0;
+    let hi = tail.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (tail[mid]!.position <= position) lo = mid;
+      else hi = mid - 1;
+    }
+    const first = tail[lo]!;
+    const offset = position - first.position;
+    if (offset + length <= first.data.length) return first.data.subarray(offset, offset + length);
+    const out = Buffer.allocUnsafe(length);
+    let filled = first.data.copy(out, 0, offset);
+    for (let i = lo + 1; filled < length; i++) {
+      const data = tail[i]!.data;
+      filled += data.copy(out, filled, 0, Math.min(data.length, length - filled));
+    }
+    return out;
   }
 
   /** Reads up to `length` bytes at `position` (fewer at the end of the file). */
   async read(position: number, length: number): Promise<Buffer> {
+    const cached = this.readTail(position, length);
+    if (cached !== undefined) return cached;
     const handle = await this.fileHandle();
     const buf = Buffer.allocUnsafe(Math.max(0, length));
     let filled = 0;
@@ -98,6 +160,12 @@ export class FileRecords {
     const handle = await this.fileHandle();
     if (removed > 0 || this.preallocated) await handle.truncate(size);
     this.logicalSize = size;
+    while (this.tail.length > 0 && this.tail[this.tail.length - 1]!.position >= size) this.tailBytes -= this.tail.pop()!.data.length;
+    const last = this.tail[this.tail.length - 1];
+    if (last && last.position + last.data.length > size) {
+      this.tailBytes -= last.position + last.data.length - size;
+      last.data = last.data.subarray(0, size - last.position);
+    }
     return removed;
   }
 
@@ -113,6 +181,7 @@ export class FileRecords {
   }
 
   async close(): Promise<void> {
+    this.dropTailCache();
     const handle = this.handle;
     this.handle = undefined;
     if (handle) await (await handle).close();

@@ -107,7 +107,11 @@ export class LogSegment {
    */
   static async create(dir: string, baseOffset: number, opts: SegmentOptions & { fileSuffix?: string }): Promise<LogSegment> {
     const suffix = opts.fileSuffix ?? '';
-    const log = await FileRecords.create(logFile(dir, baseOffset) + suffix, { preallocateBytes: opts.preallocateBytes });
+    // The cleaner's copies are not read at the log end: no tail cache for them.
+    const log = await FileRecords.create(logFile(dir, baseOffset) + suffix, {
+      preallocateBytes: opts.preallocateBytes,
+      tailCacheBytes: suffix === '' ? undefined : 0,
+    });
     const offsetIndex = await OffsetIndex.create(offsetIndexFile(dir, baseOffset) + suffix, baseOffset, { maxIndexSize: opts.maxIndexSize });
     const timeIndex = await TimeIndex.create(timeIndexFile(dir, baseOffset) + suffix, baseOffset, { maxIndexSize: opts.maxIndexSize });
     return new LogSegment(baseOffset, { log, offsetIndex, timeIndex }, { ...opts, lastModified: opts.now });
@@ -480,6 +484,7 @@ export class LogSegment {
     await this.offsetIndex.persist();
     await this.timeIndex.persist();
     await this.log.trimToSize();
+    this.log.dropTailCache();
   }
 
   /** fsyncs the log and both indexes. */
