@@ -51,6 +51,12 @@ export interface DynamicConfigManagerOptions {
   logger: Logger;
   /** How long notifications are kept (by ctime) before a broker deletes them. Default 15 minutes. */
   changeExpirationMs?: number;
+  /**
+   * Called when unclean.leader.election.enable became true for a topic (or, with null, as a cluster-wide
+   * broker default), so the active controller can elect leaders for offline partitions at once (Kafka's
+   * enableTopicUncleanLeaderElection / enableDefaultUncleanLeaderElection).
+   */
+  onUncleanLeaderElectionEnabled?: (topic: string | null) => void;
   now?: () => number;
 }
 
@@ -128,6 +134,9 @@ export class DynamicConfigManager {
 
   /** TopicConfigHandler: the topic's hosted logs get broker defaults + these overrides. */
   private processTopicConfig(topic: string, overrides: Props): void {
+    if (overrides['unclean.leader.election.enable']?.trim().toLowerCase() === 'true') {
+      this.opts.onUncleanLeaderElectionEnabled?.(topic);
+    }
     const logs = this.opts.logManager.allLogs().filter((l) => l.topic === topic);
     if (logs.length === 0) return;
     this.opts.logManager.updateConfig(topic, buildLogConfig(this.opts.config, overrides));
@@ -144,6 +153,9 @@ export class DynamicConfigManager {
       if (!/^-?\d+$/.test(trimmed)) throw new RangeError(`Invalid broker entity name: ${entity}`);
       if (Number(trimmed) !== config.brokerId) return;
       changed = updateDynamicBrokerConfig(config, overrides, { layer: 'broker', logger });
+    }
+    if (changed.includes('unclean.leader.election.enable') && config.get('unclean.leader.election.enable') === true) {
+      this.opts.onUncleanLeaderElectionEnabled?.(null);
     }
     if (changed.some((name) => name.startsWith('log.cleaner.'))) {
       this.opts.logManager.cleaner?.reconfigure(cleanerConfigFrom(config));

@@ -24,6 +24,7 @@ import { KafkaZkClient } from '../zk/kafka-zk-client';
 import { BrokerIdInUseError } from '../zk/zk-errors';
 import type { BrokerInfo } from '../zk/zk-types';
 import { KafkaController } from '../controller/kafka-controller';
+import { ElectionType } from '../controller/election';
 import { RequestDispatcher } from './request-dispatcher';
 import { createHandlers } from './handlers';
 import { ZkAdminManager } from './zk-admin-manager';
@@ -243,6 +244,7 @@ export class KafkaServer {
       session: zkSession,
       logManager,
       logger: this.logging.logger('kafka.server.DynamicConfigManager', ''),
+      onUncleanLeaderElectionEnabled: (topic) => this.electUncleanLeaders(topic, metadataCache),
     });
     this.dynamicConfigManager = dynamicConfigManager;
     await dynamicConfigManager.startup();
@@ -305,6 +307,24 @@ export class KafkaServer {
     }
     if (this.zkSession) await step('closing the ZooKeeper session', () => this.zkSession!.close());
     this.log.info('shut down completed');
+  }
+
+  /**
+   * unclean.leader.election.enable was turned on (for a topic, or cluster-wide when topic is null): the
+   * active controller elects leaders for partitions that have none, allowing out-of-sync replicas.
+   */
+  private electUncleanLeaders(topic: string | null, metadataCache: MetadataCache): void {
+    const controller = this.controller;
+    if (!controller?.isActive) return;
+    const topics = topic === null ? metadataCache.allTopics() : [topic];
+    const offline = topics.flatMap((t) =>
+      metadataCache.partitions(t).filter((p) => p.leader < 0).map((p) => ({ topic: t, partition: p.partition })),
+    );
+    if (offline.length === 0) return;
+    this.log.info(`Unclean leader election enabled; electing leaders for ${offline.map((p) => `${p.topic}-${p.partition}`).join(',')}`);
+    controller.electLeaders(offline, ElectionType.UNCLEAN).catch((err: unknown) =>
+      this.log.error('Unclean leader election after a config change failed', err),
+    );
   }
 
   /**
