@@ -116,10 +116,10 @@ export class FileRecords {
     this.tailBytes = 0;
   }
 
-  /** The bytes [position, position+length) if they are all in the tail cache, else undefined. */
-  private readTail(position: number, length: number): Buffer | undefined {
+  /** Index of the cached append holding `position`, or -1. */
+  private tailIndex(position: number): number {
     const tail = this.tail;
-    if (tail.length === 0 || position < tail[0]!.position || position + length > this.logicalSize) return undefined;
+    if (tail.length === 0 || position < tail[0]!.position || position >= this.logicalSize) return -1;
     // The last entry starting at or before position.
     let lo = 0;
     let hi = tail.length - 1;
@@ -128,6 +128,26 @@ export class FileRecords {
       if (tail[mid]!.position <= position) lo = mid;
       else hi = mid - 1;
     }
+    return lo;
+  }
+
+  /**
+   * A view (no copy) of the cached append holding `position`, from `position` to the end of that
+   * append or to `limit`, whichever comes first; undefined outside the tail cache.
+   */
+  cachedView(position: number, limit: number): Buffer | undefined {
+    const i = this.tailIndex(position);
+    if (i < 0) return undefined;
+    const entry = this.tail[i]!;
+    return entry.data.subarray(position - entry.position, Math.min(entry.data.length, limit - entry.position));
+  }
+
+  /** The bytes [position, position+length) if they are all in the tail cache, else undefined. */
+  private readTail(position: number, length: number): Buffer | undefined {
+    if (position + length > this.logicalSize) return undefined;
+    const lo = this.tailIndex(position);
+    if (lo < 0) return undefined;
+    const tail = this.tail;
     const first = tail[lo]!;
     const offset = position - first.position;
     if (offset + length <= first.data.length) return first.data.subarray(offset, offset + length);
@@ -270,6 +290,13 @@ export class BatchScanner {
   /** Makes bytes [position, position+length) available in the chunk; false if the file is shorter. */
   private async ensure(position: number, length: number): Promise<boolean> {
     if (position >= this.chunkStart && position + length <= this.chunkStart + this.chunk.length) return true;
+    // In the tail cache a batch never straddles two appends: a view of the append holding it will do.
+    const cached = this.records.cachedView(position, this.limit);
+    if (cached !== undefined && cached.length >= length) {
+      this.chunk = cached;
+      this.chunkStart = position;
+      return true;
+    }
     const readLength = Math.min(Math.max(length, this.chunkSize), this.limit - position);
     this.chunk = await this.records.read(position, readLength);
     this.chunkStart = position;

@@ -102,3 +102,21 @@ test('dropTailCache sends reads to the file; tailCacheBytes 0 caches nothing', a
     await records.close();
   });
 });
+
+test('cachedView is a view of the append holding the position, cut at the limit', async () => {
+  await withFile(async (file) => {
+    const records = await FileRecords.create(file, { tailCacheBytes: 1000 });
+    const a = filled(300, 13);
+    const b = filled(200, 14);
+    await records.append(a);
+    await records.append(b);
+    const view = records.cachedView(350, 500)!;
+    assert.equal(view.buffer, b.buffer);
+    assert.deepEqual(view, b.subarray(50));
+    assert.deepEqual(records.cachedView(10, 100), a.subarray(10, 100));
+    assert.equal(records.cachedView(500, 500), undefined, 'the end of the data');
+    records.dropTailCache();
+    assert.equal(records.cachedView(10, 100), undefined);
+    await records.close();
+  });
+});
