@@ -48,7 +48,6 @@ export abstract class DelayedOperation {
       this.forceComplete();
       onExpire();
     }, Math.max(0, this.delayMs));
-    this.timer.unref();
   }
 }
 
