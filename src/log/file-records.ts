@@ -1,9 +1,8 @@
 /**
  * A segment's `.log` file (Kafka's FileRecords): the raw concatenation of RecordBatches exactly as
- * they were appended. Writes are positioned at the logical end (synchronous page-cache writes, see
- * append), reads are positioned reads of just the bytes asked for, through the thread pool.
- * `BatchScanner` walks batch headers from a position, reading the file in chunks, for offset and
- * timestamp searches and for recovery.
+ * they were appended. Writes are positioned at the logical end, reads are positioned reads of just the
+ * bytes asked for; nothing here blocks the event loop. `BatchScanner` walks batch headers from a
+ * position, reading the file in chunks, for offset and timestamp searches and for recovery.
  *
  * With `preallocate` (Kafka's `preallocate` topic config) a new file is extended to its maximum size up
  * front and trimmed back to the data on roll and close; the logical size is tracked in memory.
@@ -16,7 +15,6 @@
  * which Node cannot use for sockets. The cache goes when the segment stops being active
  * (`dropTailCache`), and is cut by truncation; callers must not modify a Buffer after appending it.
  */
-import { writeSync } from 'node:fs';
 import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import {
   BatchField,
@@ -84,17 +82,15 @@ export class FileRecords {
     return this.handle;
   }
 
-  /**
-   * Appends `data` at the end; returns the position it was written at. The write is synchronous, as
-   * Kafka's FileChannel writes are: it copies into the page cache, which costs less than handing it to
-   * the thread pool (on the 2-core bench machine a thread-pool write of 64 KiB cost 2-4 times the CPU
-   * of the copy itself). fsync (flush) stays asynchronous.
-   */
+  /** Appends `data` at the end; returns the position it was written at. */
   async append(data: Buffer): Promise<number> {
     const position = this.logicalSize;
     const handle = await this.fileHandle();
     let written = 0;
-    while (written < data.length) written += writeSync(handle.fd, data, written, data.length - written, position + written);
+    while (written < data.length) {
+      const { bytesWritten } = await handle.write(data, written, data.length - written, position + written);
+      written += bytesWritten;
+    }
     this.logicalSize = position + data.length;
     this.cacheTail(position, data);
     return position;
