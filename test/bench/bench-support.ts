@@ -45,8 +45,16 @@ export interface BenchContext {
   workDir: string;
   /** When set, brokers run with --cpu-prof writing here. */
   profileDir?: string;
+  /** Flags for the brokers' node processes (default DEFAULT_BROKER_NODE_OPTS). */
+  brokerNodeOpts?: string[];
   log(message: string): void;
 }
+
+/**
+ * The node flags bin/kafka-server-start.sh gives a broker by default (KAFKA_HEAP_OPTS); the harness
+ * starts `node main.js` itself, so the bench passes them (unless --broker-node-opts says otherwise).
+ */
+export const DEFAULT_BROKER_NODE_OPTS: readonly string[] = ['--initial-old-space-size=128'];
 
 /** Broker settings of every bench cluster (on top of the harness's). */
 const BENCH_BROKER_PROPS: Record<string, string> = {
@@ -61,7 +69,8 @@ export async function withCluster<T>(
   spec: { name: string; brokers: number },
   fn: (cluster: Cluster) => Promise<T>,
 ): Promise<T> {
-  const nodeArgs = ctx.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ctx.profileDir, `${spec.name}-run${ctx.run}`)}`] : [];
+  const nodeArgs = [...(ctx.brokerNodeOpts ?? DEFAULT_BROKER_NODE_OPTS)];
+  if (ctx.profileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.join(ctx.profileDir, `${spec.name}-run${ctx.run}`)}`);
   const cluster = await startCluster({
     brokers: spec.brokers,
     zk: ctx.zk,

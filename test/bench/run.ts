@@ -4,9 +4,12 @@
  * runs) with the targets; the figures of every run go to a JSON file. Never part of `npm test`.
  *
  *   node dist/test/bench/run.js [--scenarios S1,S3] [--runs 3] [--quick] [--json file] [--profile]
+ *                               [--broker-node-opts "--flag ..."]
  *
  * --quick: one short run of each (a smoke test). --profile: brokers run with `node --cpu-prof`; the
- * profiles land next to the JSON file and their busiest functions are printed. The default JSON file is
+ * profiles land next to the JSON file and their busiest functions are printed. --broker-node-opts: the
+ * flags of the brokers' node processes instead of kafka-server-start.sh's default KAFKA_HEAP_OPTS
+ * (`""` for none; e.g. `--trace-gc`). The default JSON file is
  * `.bench/bench-results.json` in the working directory (.bench/ is git-ignored).
  */
 import * as fs from 'node:fs';
@@ -23,10 +26,11 @@ interface BenchOptions {
   quick: boolean;
   json: string;
   profile: boolean;
+  brokerNodeOpts: string[] | undefined;
 }
 
 function parseArgs(argv: readonly string[]): BenchOptions {
-  const o: BenchOptions = { scenarios: SCENARIOS.map((s) => s.id), runs: 3, quick: false, json: path.resolve('.bench', 'bench-results.json'), profile: false };
+  const o: BenchOptions = { scenarios: SCENARIOS.map((s) => s.id), runs: 3, quick: false, json: path.resolve('.bench', 'bench-results.json'), profile: false, brokerNodeOpts: undefined };
   let runsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -42,7 +46,8 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     } else if (a === '--quick') o.quick = true;
     else if (a === '--json') o.json = path.resolve(value());
     else if (a === '--profile') o.profile = true;
-    else throw new Error(`unknown option ${a} (options: --scenarios S1,S3 --runs N --quick --json file --profile)`);
+    else if (a === '--broker-node-opts') o.brokerNodeOpts = value().split(/\s+/).filter(Boolean);
+    else throw new Error(`unknown option ${a} (options: --scenarios S1,S3 --runs N --quick --json file --profile --broker-node-opts "...")`);
   }
   if (o.quick && !runsGiven) o.runs = 1;
   const unknown = o.scenarios.filter((id) => !SCENARIOS.some((s) => s.id === id));
@@ -125,7 +130,7 @@ async function main(): Promise<void> {
     for (const id of opts.scenarios) {
       const scenario = SCENARIOS.find((s) => s.id === id)!;
       for (let run = 1; run <= opts.runs; run++) {
-        const ctx: BenchContext = { zk, run, quick: opts.quick, workDir, profileDir, log };
+        const ctx: BenchContext = { zk, run, quick: opts.quick, workDir, profileDir, brokerNodeOpts: opts.brokerNodeOpts, log };
         log(`${id} run ${run}: ${scenario.description}`);
         try {
           for (const row of await scenario.run(ctx)) {
