@@ -33,15 +33,22 @@ export function startReplicatedCluster(props: Record<string, string> = {}): Prom
  */
 export async function destroyCluster(cluster: Cluster | undefined): Promise<void> {
   if (!cluster) return;
-  for (const b of cluster.brokers) {
-    // A broker paused by a test would never die of SIGKILL's default handling otherwise.
-    if (b.pid !== undefined && b.running) process.kill(b.pid, 'SIGCONT');
-    await b.kill();
+  try {
+    for (const b of cluster.brokers) {
+      // A broker paused by a test would never die of SIGKILL's default handling otherwise.
+      if (b.pid !== undefined && b.running) process.kill(b.pid, 'SIGCONT');
+      await b.kill();
+    }
+    const keep = process.env.TS_KAFKA_KEEP_CLUSTER_DIRS;
+    if (keep) for (const b of cluster.brokers) fs.cpSync(b.dir, path.join(keep, path.basename(b.dir)), { recursive: true });
+  } finally {
+    // ZooKeeper runs detached: whatever failed above, it must not outlive the test.
+    for (const b of cluster.brokers) b.cleanup();
+    await cluster.zk.stop();
+    // A kafkajs client whose brokers are gone may keep reconnect timers alive for ever; the file's process
+    // must still end once its tests are done (what --test-force-exit does), so results are reported.
+    setTimeout(() => process.exit(), 15_000).unref();
   }
-  const keep = process.env.TS_KAFKA_KEEP_CLUSTER_DIRS;
-  if (keep) for (const b of cluster.brokers) fs.cpSync(b.dir, path.join(keep, path.basename(b.dir)), { recursive: true });
-  for (const b of cluster.brokers) b.cleanup();
-  await cluster.zk.stop();
 }
 
 /** Polls `check` until it returns something other than undefined/false; fails with `what` after timeoutMs. */
@@ -69,6 +76,13 @@ export async function waitUntil<T>(
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Waits for `p` (its failure ignored) at most `ms`: a client stuck in a retry loop must not hang teardown. */
+export async function withDeadline(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 /** The partition state znode as Kafka writes it, plus its dataVersion (the partition epoch). */

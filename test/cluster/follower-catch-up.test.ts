@@ -39,7 +39,7 @@ describe('follower catch-up and ISR', { timeout: 180_000 }, () => {
     zk = await ClusterZk.open(cluster);
   });
   after(async () => {
-    await zk?.close();
+    await zk?.close().catch(() => undefined);
     await destroyCluster(cluster);
   });
 

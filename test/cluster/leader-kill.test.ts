@@ -17,6 +17,7 @@ import {
   startReplicatedCluster,
   waitForIsr,
   waitUntil,
+  withDeadline,
 } from './cluster-helpers';
 import { SequenceWriter, checkSequence } from './sequence-writer';
 
@@ -33,8 +34,8 @@ describe('leader kill under load', { timeout: 300_000 }, () => {
     zk = await ClusterZk.open(cluster);
   });
   after(async () => {
-    for (const w of writers) await w.stop().catch(() => undefined);
-    await zk?.close();
+    await withDeadline(Promise.all(writers.map((w) => w.stop())), 60_000);
+    await zk?.close().catch(() => undefined);
     await destroyCluster(cluster);
   });
 

@@ -23,6 +23,7 @@ import {
   startReplicatedCluster,
   waitForIsr,
   waitUntil,
+  withDeadline,
 } from './cluster-helpers';
 import { kafkajs } from '../integration/clients';
 import { SequenceWriter, checkSequence } from './sequence-writer';
@@ -48,8 +49,8 @@ describe('ZooKeeper session expiry', { timeout: 240_000 }, () => {
     await Promise.all(writers.map((w) => w.start()));
   });
   after(async () => {
-    for (const w of writers) await w.stop().catch(() => undefined);
-    await zk?.close();
+    await withDeadline(Promise.all(writers.map((w) => w.stop())), 60_000);
+    await zk?.close().catch(() => undefined);
     await destroyCluster(cluster);
   });
 
