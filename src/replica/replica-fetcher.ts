@@ -280,15 +280,20 @@ export class ReplicaFetcher {
     if (response.errorCode !== ErrorCode.NONE) throw new KafkaError(response.errorCode, `Fetch failed with error ${response.errorCode}`);
     const outOfRange: FetchedPartition[] = [];
     await this.mutating(async () => {
+      // Partitions are independent logs: their appends (each a thread-pool write) run side by side
+      // rather than one after the other; the step ends when all of them have.
+      const appends: Promise<void>[] = [];
       for (const t of response.responses) {
         for (const p of t.partitions) {
           const f = this.partitions.get(`${t.topic}-${p.partitionIndex}`);
           // The partition may have been removed or re-added for a new epoch while the fetch was in flight.
           if (!f || f.state !== 'Fetching' || !fetching.includes(f)) continue;
           if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) outOfRange.push(f);
-          else await this.processPartitionData(f, p);
+          else appends.push(this.processPartitionData(f, p));
         }
       }
+      const failed = (await Promise.allSettled(appends)).find((r) => r.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
     });
     for (const f of outOfRange) await this.handleOutOfRange(f);
     return true;

@@ -388,6 +388,15 @@ export class ReplicaManager {
     entries: { topic: string; partition: number; records: Buffer | null }[];
   }): Promise<ProducePartitionResult[]> {
     const results = await Promise.all(opts.entries.map((e) => this.appendToLeader(e, opts.requiredAcks)));
+    // Waiting fetches are woken once every partition of the request is appended: a follower fetching
+    // several of them then gets them all in one response rather than one per round trip, which halves
+    // the acks=all latency of a two-partition request.
+    for (const r of results) {
+      if (!r.partition) continue;
+      if (r.highWatermarkMoved) this.fetchPurgatory.checkAndComplete(r.partition.key);
+      // Followers waiting in the fetch purgatory read up to the log end, not the HW.
+      this.fetchPurgatory.checkAndComplete(`${r.partition.key}#log-end`);
+    }
     if (opts.requiredAcks !== -1) return results.map((r) => r.result);
     const waiting: DelayedProducePartition[] = [];
     for (const r of results) {
@@ -418,7 +427,7 @@ export class ReplicaManager {
   private async appendToLeader(
     entry: { topic: string; partition: number; records: Buffer | null },
     requiredAcks: number,
-  ): Promise<{ result: ProducePartitionResult; partition?: Partition; requiredOffset: number }> {
+  ): Promise<{ result: ProducePartitionResult; partition?: Partition; requiredOffset: number; highWatermarkMoved?: boolean }> {
     const result: ProducePartitionResult = {
       topic: entry.topic,
       partition: entry.partition,
@@ -465,12 +474,8 @@ export class ReplicaManager {
         result.baseOffset = info.firstOffset;
         result.logAppendTimeMs = info.logAppendTime;
         result.logStartOffset = log.logStartOffset;
-        if (partition.onLocalAppend(info.lastOffset + 1, entry.records.length)) {
-          this.fetchPurgatory.checkAndComplete(partition.key);
-        }
-        // Followers waiting in the fetch purgatory read up to the log end, not the HW.
-        this.fetchPurgatory.checkAndComplete(`${partition.key}#log-end`);
-        return { result, partition, requiredOffset: info.lastOffset + 1 };
+        const highWatermarkMoved = partition.onLocalAppend(info.lastOffset + 1, entry.records.length);
+        return { result, partition, requiredOffset: info.lastOffset + 1, highWatermarkMoved };
       } catch (err) {
         if (err instanceof KafkaError) {
           result.recordErrors = recordErrorsOf(err);
