@@ -302,7 +302,9 @@ export class ClusterChangeHandler {
       if (p.errorCode === ErrorCode.KAFKA_STORAGE_ERROR) offline.push(p.tp);
       else if (p.errorCode === ErrorCode.NONE) online.push(p.tp);
       else {
-        log.error(`Received error ${errorInfo(p.errorCode).name} for partition ${partitionKey(p.tp)} in LeaderAndIsr ` +
+        // Kafka's controller ignores the other per-partition errors: STALE_CONTROLLER_EPOCH, the usual one,
+        // only says the broker already has a newer leader epoch (it logs that itself, at INFO).
+        log.debug(`Received error ${errorInfo(p.errorCode).name} for partition ${partitionKey(p.tp)} in LeaderAndIsr ` +
           `response from broker ${event.brokerId}`);
       }
     }
