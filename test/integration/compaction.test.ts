@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigResourceTypes } from 'kafkajs';
+import { CompressionTypes, ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { startCluster, type Cluster } from '../harness/cluster';
 import { kafkajs, kcat } from './clients';
 
@@ -137,6 +137,33 @@ describe('log compaction', { timeout: 300_000 }, () => {
     assert.match(cleanerLog, /\[kafka-log-cleaner-thread-0\]: \n\tLog cleaner thread 0 cleaned log compacted-0 \(dirty section = \[0, \d+\]\)\n/);
     const checkpoint = await readFile(path.join(broker.logDir, 'cleaner-offset-checkpoint'), 'utf8');
     assert.match(checkpoint, /^0\n\d+\n(.*\n)*compacted 0 \d+\n/);
+  });
+
+  test('records without a key are refused with INVALID_RECORD, in compressed batches too', async () => {
+    const topic = 'compacted-keys';
+    await createCompactedTopic(topic, {});
+    const producer = new Kafka({ clientId: 'keyless', brokers: [cluster.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).producer();
+    await producer.connect();
+    try {
+      for (const compression of [CompressionTypes.None, CompressionTypes.GZIP]) {
+        await assert.rejects(
+          producer.send({ topic, acks: -1, compression, messages: [{ key: 'k', value: 'keyed' }, { value: 'keyless' }] }),
+          (err: Error & { type?: string }) => {
+            assert.equal(err.type, 'INVALID_RECORD', `${compression}: ${err.message}`);
+            return true;
+          },
+        );
+        await producer.send({ topic, acks: -1, compression, messages: [{ key: `k${compression}`, value: 'keyed' }] });
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    const all = await consumeAll(cluster.bootstrap, topic);
+    assert.deepEqual(
+      all.map((r) => r.key),
+      [`k${CompressionTypes.None}`, `k${CompressionTypes.GZIP}`],
+      'only the keyed sends were appended',
+    );
   });
 
   test('SIGKILL while a cleaned segment is being written loses nothing', async () => {
