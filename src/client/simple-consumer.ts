@@ -154,6 +154,14 @@ export class SimpleConsumer {
     return p;
   }
 
+  /**
+   * The next offset to fetch for `tp` as known now, without a lookup: undefined while its start is still
+   * to be resolved or when it is not assigned (the group consumer commits these).
+   */
+  currentPosition(tp: TopicPartition): number | undefined {
+    return this.partitions.get(key(tp))?.position;
+  }
+
   /** The high watermark seen in the last fetch of `tp` (-1 before any). */
   highWatermark(tp: TopicPartition): number {
     return this.state(tp).highWatermark;
