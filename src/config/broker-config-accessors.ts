@@ -180,6 +180,8 @@ export abstract class BrokerConfigAccessors {
   get logMessageDownconversionEnable(): boolean { return this.bool('log.message.downconversion.enable'); }
   /** `producer.id.expiration.ms` */
   get producerIdExpirationMs(): number { return this.num('producer.id.expiration.ms'); }
+  /** `producer.id.expiration.check.interval.ms` (internal) */
+  get producerIdExpirationCheckIntervalMs(): number { return this.num('producer.id.expiration.check.interval.ms'); }
   /** `transaction.partition.verification.enable` */
   get transactionPartitionVerificationEnable(): boolean { return this.bool('transaction.partition.verification.enable'); }
   /** `offsets.topic.num.partitions` */

@@ -145,6 +145,7 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDefinition[] = [
   row('log.message.timestamp.difference.max.ms', LONG, LONG_MAX, cw, MEDIUM, 'Deprecated: maximum difference between a CreateTime timestamp and the broker time.', atLeast(0)),
   row('log.message.downconversion.enable', BOOLEAN, 'true', cw, LOW, 'Allow down-converting batches for old fetchers.'),
   row('producer.id.expiration.ms', INT, '86400000', cw, LOW, 'Forget an idle producer id after this long.', atLeast(1)),
+  row('producer.id.expiration.check.interval.ms', INT, '600000', ro, LOW, 'How often idle producer ids are looked for.', atLeast(1), true),
   row('transaction.partition.verification.enable', BOOLEAN, 'true', cw, LOW, 'Verify transactional appends with the transaction coordinator.'),
 
   // Consumer groups and offsets

@@ -15,6 +15,8 @@
  *   then truncated to the log end and start offsets. A missing file (with data in the log) or a
  *   malformed one is rebuilt from the batches' partitionLeaderEpoch and rewritten; a new log gets the
  *   empty file Kafka creates.
+ * - the idempotent producers' state (KIP-98/360) comes from the latest `<offset>.snapshot` at or below
+ *   the log end and a replay of the batch headers after it (producer-state-recovery.ts).
  *
  * Each log is loaded sequentially; the log manager loads several logs at once.
  */
@@ -28,6 +30,8 @@ import { type EpochEntry, LeaderEpochCheckpointFile } from './leader-epoch-check
 import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX, offsetFromFileName } from './log-file-names';
 import { LogSegment, type SegmentOptions } from './log-segment';
 import { removeTempFilesAndCompleteSwaps } from './segment-swap';
+import { ProducerStateManager } from './producer-state-manager';
+import { rebuildProducerState } from './producer-state-recovery';
 
 /** Segment settings from a topic config; the roll jitter is drawn per segment as Kafka does. */
 export function segmentOptions(config: LogConfig, now: number): SegmentOptions {
@@ -55,6 +59,8 @@ export interface LoadLogOptions {
   logger: Logger;
   /** The leader epoch cache's logger (default `logger`). */
   leaderEpochCacheLogger?: Logger;
+  /** producer.id.expiration.ms: snapshot entries idle for longer are not loaded; undefined loads them all. */
+  producerIdExpirationMs?: number;
 }
 
 /** The state of a loaded log. */
@@ -66,6 +72,7 @@ export interface LoadedLog {
   /** The latest epoch of the leader epoch cache, -1 when it is empty. */
   latestEpoch: number;
   leaderEpochCache: LeaderEpochFileCache;
+  producerStateManager: ProducerStateManager;
 }
 
 async function removeFile(file: string): Promise<void> {
@@ -171,7 +178,17 @@ export async function loadLog(opts: LoadLogOptions): Promise<LoadedLog> {
     await epochCheckpoint.createIfMissing();
   }
   const latestEpoch = leaderEpochCache.latestEpoch() ?? -1;
-  return { segments, logStartOffset, logEndOffset, recoveryPoint, latestEpoch, leaderEpochCache };
+  const producerStateManager = await ProducerStateManager.open({ dir, topicPartition: path.basename(dir), logger });
+  await rebuildProducerState(producerStateManager, {
+    segments,
+    logStartOffset,
+    logEndOffset,
+    reloadFromCleanShutdown: opts.hadCleanShutdown,
+    now: opts.now,
+    expirationMs: opts.producerIdExpirationMs,
+    logger,
+  });
+  return { segments, logStartOffset, logEndOffset, recoveryPoint, latestEpoch, leaderEpochCache, producerStateManager };
 }
 
 /**

@@ -19,6 +19,13 @@
  * crash-safe `.cleaned` → `.swap` → live rename sequence of Kafka's LocalLog.replaceSegments (the
  * loader completes or discards an interrupted swap, see segment-swap.ts).
  *
+ * Idempotent producers (KIP-98/360): the producer state (producer-state-manager.ts) is checked inside the
+ * queue after offsets are assigned; a client batch repeating one of a producer's last 5 is not written
+ * and the append answers with the original offsets (validBytes 0). Followers and recovery apply batches
+ * without checks. A snapshot is written at every roll and at close; truncation reloads the state from
+ * the latest snapshot below the new end and replays the log (producer-state-recovery.ts); retention
+ * deletes the snapshots of the segments it removes.
+ *
  * Events: 'append' (LogAppendInfo) after every append, for the fetch purgatory; 'truncate' (the new
  * log end offset) after a truncation, so the log cleaner can move its checkpoint back.
  */
@@ -43,6 +50,9 @@ import type { LogAppendInfo, LogReadInfo } from './log-types';
 import { lookupOffsetByTimestamp } from './log-offset-lookup';
 import { readFromSegments } from './log-read';
 import { retentionRules, type DeletionPlan } from './log-retention';
+import type { ProducerStateManager } from './producer-state-manager';
+import { firstOffsetOf } from './producer-state-entry';
+import { rebuildProducerState } from './producer-state-recovery';
 
 export { ListOffsetsTimestamp, type LogAppendInfo, type LogReadInfo } from './log-types';
 
@@ -76,6 +86,7 @@ export class Log extends EventEmitter {
   private hw: number;
   private recovery: number;
   private readonly epochCache: LeaderEpochFileCache;
+  private readonly producerState: ProducerStateManager;
   private unflushedMessages = 0;
   /** Bumped when data below the recovery point may have changed, so a concurrent flush does not move it. */
   private truncations = 0;
@@ -88,7 +99,14 @@ export class Log extends EventEmitter {
 
   private constructor(
     opts: LogOptions,
-    state: { segments: LogSegment[]; logStartOffset: number; logEndOffset: number; recoveryPoint: number; leaderEpochCache: LeaderEpochFileCache },
+    state: {
+      segments: LogSegment[];
+      logStartOffset: number;
+      logEndOffset: number;
+      recoveryPoint: number;
+      leaderEpochCache: LeaderEpochFileCache;
+      producerStateManager: ProducerStateManager;
+    },
   ) {
     super();
     this.setMaxListeners(0);
@@ -105,6 +123,7 @@ export class Log extends EventEmitter {
     this.hw = state.logStartOffset;
     this.recovery = state.recoveryPoint;
     this.epochCache = state.leaderEpochCache;
+    this.producerState = state.producerStateManager;
     this.lastFlushTime = opts.now();
   }
 
@@ -173,6 +192,16 @@ export class Log extends EventEmitter {
   /** The leader epoch cache, for reading (the log keeps it in step with its data). */
   get leaderEpochCache(): LeaderEpochCacheView {
     return this.epochCache;
+  }
+
+  /** The idempotent producers' state (for reading; the log keeps it in step with its data). */
+  get producerStateManager(): Pick<ProducerStateManager, 'activeProducers' | 'lastEntry' | 'mapEndOffset' | 'snapshotOffsets' | 'latestSnapshotOffset'> {
+    return this.producerState;
+  }
+
+  /** Forgets producers idle for producer.id.expiration.ms (Kafka's scheduled removeExpiredProducers). */
+  removeExpiredProducers(now: number, expirationMs: number): Promise<number> {
+    return this.mutate('removing expired producers', async () => this.producerState.removeExpiredProducers(now, expirationMs));
   }
 
   /** The latest leader epoch in the leader epoch cache; undefined when the cache is empty. */
@@ -286,9 +315,18 @@ export class Log extends EventEmitter {
       }
       const maxTimestamp = logAppendTimeTopic ? now : valid.maxTimestamp;
       const offsetOfMaxTimestamp = logAppendTimeTopic ? lastOffset : firstOffset + Math.max(0, valid.offsetOfMaxTimestamp);
+      // Throws INVALID_PRODUCER_EPOCH / OUT_OF_ORDER_SEQUENCE_NUMBER before anything changes.
+      const producers = this.producerState.analyzeAppend(records, opts.origin ?? 'client');
+      if (producers.duplicate) {
+        const d = producers.duplicate;
+        // As Kafka's UnifiedLog.append: the original batch's offsets, its timestamp as the append time.
+        return { ...emptyAppend(firstOffsetOf(d), this.lso), lastOffset: d.lastOffset, logAppendTime: d.timestamp, maxTimestamp: d.timestamp };
+      }
       // Batches without an epoch (-1) are written as they are; Kafka would refuse them.
       if (opts.leaderEpoch >= 0) await this.epochCache.assign(opts.leaderEpoch, firstOffset);
       await this.writeLocked(records, { firstOffset, lastOffset, maxTimestamp, offsetOfMaxTimestamp, now });
+      this.producerState.update(producers.updates.values());
+      this.producerState.updateMapEndOffset(lastOffset + 1);
       return {
         firstOffset,
         lastOffset,
@@ -340,7 +378,11 @@ export class Log extends EventEmitter {
       }
       const runs = splitIntoSegmentRuns(data, { segmentBytes: this.config.segmentBytes, topicPartition: this.name });
       await this.epochCache.assignAll(epochStartsOf(data));
-      for (const run of runs) await this.writeLocked(run.records, { ...run, now });
+      for (const run of runs) {
+        await this.writeLocked(run.records, { ...run, now });
+        this.producerState.loadBatches(run.records);
+        this.producerState.updateMapEndOffset(run.lastOffset + 1);
+      }
       return info;
     });
   }
@@ -395,6 +437,9 @@ export class Log extends EventEmitter {
     if (active.baseOffset === newOffset && active.size === 0) return active;
     await active.onBecomeInactiveSegment();
     const segment = await LogSegment.create(this.dir, newOffset, segmentOptions(this.config, this.now()));
+    // A snapshot at the new segment's base offset: recovery then starts there and scans only this segment.
+    this.producerState.updateMapEndOffset(newOffset);
+    await this.producerState.takeSnapshot({ sync: false });
     this.segments.push(segment);
     this.logger.info(`Rolled new log segment at offset ${newOffset} in ${Date.now() - started} ms.`);
     // Flush the finished segment in the background, as Kafka's roll schedules flushUptoOffsetExclusive.
@@ -493,6 +538,7 @@ export class Log extends EventEmitter {
       this.hw = Math.min(this.hw, this.leo);
       // The log end may fall below the target (whole batches go), so truncate the epochs to it.
       await this.epochCache.truncateFromEnd(this.leo);
+      await this.rebuildProducerStateLocked();
       this.emit('truncate', this.leo);
       return true;
     });
@@ -519,6 +565,19 @@ export class Log extends EventEmitter {
     this.recovery = newOffset;
     this.hw = newOffset;
     await this.epochCache.clear();
+    await this.producerState.truncateFullyAndStartAt(newOffset);
+  }
+
+  /** Reloads the producer state from the latest snapshot below the log end and replays the log after it. */
+  private async rebuildProducerStateLocked(): Promise<void> {
+    await rebuildProducerState(this.producerState, {
+      segments: this.segments,
+      logStartOffset: this.lso,
+      logEndOffset: this.leo,
+      reloadFromCleanShutdown: false,
+      now: this.now(),
+      logger: this.logger,
+    });
   }
 
   /**
@@ -557,12 +616,14 @@ export class Log extends EventEmitter {
       );
     }
     await this.removeAndDeleteSegments(deletable, 'retention');
+    await this.producerState.deleteSnapshotsAt(deletable.map((s) => s.baseOffset));
     const newStart = this.segments[0].baseOffset;
     if (newStart > this.lso) {
       this.logger.info(`Incremented log start offset to ${newStart} due to segment deletion`);
       this.lso = newStart;
       this.hw = Math.max(this.hw, this.lso);
       await this.epochCache.truncateFromStart(this.lso);
+      this.producerState.onLogStartOffsetIncremented(this.lso);
     }
     return deletable.length;
   }
@@ -675,6 +736,15 @@ export class Log extends EventEmitter {
     return this.queue.run(async () => {
       if (this.closed) return;
       this.closed = true;
+      if (this.failure === undefined) {
+        // Kafka's close: a snapshot at the log end, so the next load replays nothing.
+        try {
+          this.producerState.updateMapEndOffset(this.leo);
+          await this.producerState.takeSnapshot({ sync: true });
+        } catch (err) {
+          this.logger.error(`Error writing the producer state snapshot of ${this.name} at close`, err);
+        }
+      }
       const pendingDeletion = [...this.deleting];
       this.deleting.clear();
       for (const s of [...this.segments, ...pendingDeletion]) {
@@ -691,4 +761,19 @@ export class Log extends EventEmitter {
   get isClosed(): boolean {
     return this.closed;
   }
+}
+
+/** The LogAppendInfo of an append that wrote nothing, at `offset`. */
+function emptyAppend(offset: number, logStartOffset: number): LogAppendInfo {
+  return {
+    firstOffset: offset,
+    lastOffset: offset - 1,
+    logAppendTime: -1,
+    logStartOffset,
+    recordCount: 0,
+    maxTimestamp: -1,
+    offsetOfMaxTimestamp: -1,
+    validBytes: 0,
+    shallowCount: 0,
+  };
 }

@@ -474,7 +474,8 @@ export class ReplicaManager {
         result.baseOffset = info.firstOffset;
         result.logAppendTimeMs = info.logAppendTime;
         result.logStartOffset = log.logStartOffset;
-        const highWatermarkMoved = partition.onLocalAppend(info.lastOffset + 1, entry.records.length);
+        // A duplicate of an idempotent producer's batch (validBytes 0) wrote nothing: the original's offsets.
+        const highWatermarkMoved = info.validBytes > 0 && partition.onLocalAppend(info.lastOffset + 1, entry.records.length);
         return { result, partition, requiredOffset: info.lastOffset + 1, highWatermarkMoved };
       } catch (err) {
         if (err instanceof KafkaError) {

@@ -38,6 +38,7 @@ import { createGroupCoordinator, type GroupCoordinator } from '../coordinator/gr
 import { GROUP_METADATA_TOPIC_NAME, OffsetsTopicCreator } from '../coordinator/group/offsets-topic';
 import { offsetConfigFrom } from '../coordinator/group/group-config';
 import { createGroupHandlers } from './handlers/group-handlers';
+import { ProducerIdManager } from './producer-id-manager';
 
 export class KafkaServer {
   private log: Logger;
@@ -49,6 +50,7 @@ export class KafkaServer {
   private controller: KafkaController | undefined;
   private dynamicConfigManager: DynamicConfigManager | undefined;
   private hwCheckpointTimer: NodeJS.Timeout | undefined;
+  private producerExpirationTimer: NodeJS.Timeout | undefined;
   private featureEpoch = -1;
   private startedUp = false;
   private groupCoordinator: GroupCoordinator | undefined;
@@ -190,7 +192,17 @@ export class KafkaServer {
     };
     dispatcher = new RequestDispatcher(
       [
-        ...createHandlers(services, this.logging.logger('state.change.logger', '')),
+        ...createHandlers(services, this.logging.logger('state.change.logger', ''), {
+          initProducerId: {
+            // Producer ids from blocks this broker claims in /latest_producer_id_block (pre-IBP-3.0 ZooKeeper mode).
+            producerIdManager: new ProducerIdManager({
+              brokerId: this.brokerId,
+              allocateBlock: (id) => zkClient.allocateProducerIdBlock(id),
+              logger: this.logging.logger('kafka.coordinator.transaction.ZkProducerIdManager', `[ZkProducerIdManager brokerId=${this.brokerId}] `),
+            }),
+            logger: this.logging.logger('kafka.server.KafkaApis', ''),
+          },
+        }),
         ...createGroupHandlers({
           brokerId: this.brokerId,
           config,
@@ -258,6 +270,16 @@ export class KafkaServer {
       );
     }, config.replicaHighWatermarkCheckpointIntervalMs);
     this.hwCheckpointTimer.unref();
+    // Kafka's PeriodicProducerExpirationCheck: forget producers idle for producer.id.expiration.ms.
+    this.producerExpirationTimer = setInterval(() => {
+      for (const log of logManager.allLogs()) {
+        if (log.isClosed) continue;
+        log.removeExpiredProducers(Date.now(), config.producerIdExpirationMs).catch((err: unknown) =>
+          this.log.error(`Error removing expired producers of ${log.name}`, err),
+        );
+      }
+    }, config.producerIdExpirationCheckIntervalMs);
+    this.producerExpirationTimer.unref();
 
     this.startedUp = true;
     this.log.info('started');
@@ -272,6 +294,7 @@ export class KafkaServer {
   private async doShutdown(): Promise<void> {
     this.log.info('shutting down');
     if (this.hwCheckpointTimer) clearInterval(this.hwCheckpointTimer);
+    if (this.producerExpirationTimer) clearInterval(this.producerExpirationTimer);
     const step = async (what: string, fn: () => Promise<void> | void) => {
       try {
         await fn();

@@ -14,6 +14,7 @@ import { describeClusterHandler } from './describe-cluster';
 import { describeConfigsHandler } from './describe-configs';
 import { electLeadersHandler } from './elect-leaders';
 import { fetchHandler } from './fetch';
+import { initProducerIdHandler, type InitProducerIdServices } from './init-producer-id';
 import { incrementalAlterConfigsHandler } from './incremental-alter-configs';
 import { leaderAndIsrHandler } from './leader-and-isr';
 import { listOffsetsHandler } from './list-offsets';
@@ -24,9 +25,14 @@ import { produceHandler } from './produce';
 import { stopReplicaHandler } from './stop-replica';
 import { updateMetadataHandler } from './update-metadata';
 
-export function createHandlers(broker: BrokerServices, stateChangeLogger: { warn(msg: string): void; error(msg: string, err?: unknown): void }): ApiHandler<any>[] {
+export function createHandlers(
+  broker: BrokerServices,
+  stateChangeLogger: { warn(msg: string): void; error(msg: string, err?: unknown): void },
+  services: { initProducerId: InitProducerIdServices },
+): ApiHandler<any>[] {
   return [
     produceHandler(broker),
+    initProducerIdHandler(services.initProducerId),
     fetchHandler(broker),
     listOffsetsHandler(broker),
     metadataHandler(broker),
