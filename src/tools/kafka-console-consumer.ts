@@ -1,22 +1,27 @@
 /**
- * kafka-console-consumer.sh: Kafka 3.9's ConsoleConsumer on the project's SimpleConsumer. Prints each
- * record with DefaultMessageFormatter (`--property print.key=true` ...), stops after --max-messages,
- * after --timeout-ms without a record (logging Kafka's TimeoutException error), or on SIGINT/SIGTERM,
- * and always ends with "Processed a total of N messages" on stderr.
+ * kafka-console-consumer.sh: Kafka 3.9's ConsoleConsumer. Prints each record with
+ * DefaultMessageFormatter (`--property print.key=true` ...), stops after --max-messages, after
+ * --timeout-ms without a record (logging Kafka's TimeoutException error), or on SIGINT/SIGTERM, and
+ * always ends with "Processed a total of N messages" on stderr.
  *
- * `--partition` with `--offset earliest|latest|N` reads one partition. Without it the topic's
- * partitions (or those of every topic matching `--include`) are all assigned, starting per
- * auto.offset.reset (`--from-beginning` = earliest). Consumer groups are not used yet: `--group` is
- * accepted and checked as Kafka does, but positions are not committed or resumed.
+ * `--partition` with `--offset earliest|latest|N` reads one assigned partition (SimpleConsumer, no
+ * group). Otherwise the consumer subscribes to `--topic` (or the topics matching `--include`) through
+ * its group (GroupConsumer): `--group` / `group.id`, else a generated `console-consumer-<random>` group
+ * with enable.auto.commit=false unless set, as Kafka's ConsoleConsumerOptions do. Members of one group
+ * split the partitions, start at the group's committed offsets (auto.offset.reset otherwise:
+ * `--from-beginning` = earliest), auto-commit as Kafka's consumer does and commit again on exit. With
+ * --max-messages a poll takes no more records than are still to print, so what is committed on exit is
+ * exactly what was printed.
  */
 
 import { KafkaClient } from '../client/kafka-client';
+import { GroupConsumer } from '../client/group-consumer';
 import { OffsetSpec, SimpleConsumer, type ConsumerRecord, type TopicPartition } from '../client/simple-consumer';
 import { ErrorCode } from '../protocol';
 import { OptionParser, type ParsedOptions } from './command-line';
 import { ClientConfigError, clientOptionsFromProps, consumerOptionsFromProps } from './client-config';
+import { groupOptionsFromProps } from './consumer-group-config';
 import { DEFAULT_FORMATTER_CLASSES, DefaultMessageFormatter } from './message-formatter';
-import { IncludeList } from './topic-command-support';
 import {
   UsageError,
   addDefaultOptions,
@@ -153,7 +158,13 @@ function readConfig(o: ParsedOptions, io: ToolIO): ConsoleConsumerConfig | numbe
   if (o.has('isolation-level') || consumerProps['isolation.level'] === undefined) {
     consumerProps['isolation.level'] = o.valueOf('isolation-level')!;
   }
-  consumerProps['group.id'] = groups.size > 0 ? [...groups][0]! : `console-consumer-${Math.floor(Math.random() * 100000)}`;
+  if (groups.size > 0) {
+    consumerProps['group.id'] = [...groups][0]!;
+  } else {
+    consumerProps['group.id'] = `console-consumer-${Math.floor(Math.random() * 100000)}`;
+    // Kafka: the generated group and its offsets are not meant to be used again.
+    if (consumerProps['enable.auto.commit'] === undefined) consumerProps['enable.auto.commit'] = 'false';
+  }
 
   let offset: number = o.has('from-beginning') ? OffsetSpec.EARLIEST : OffsetSpec.LATEST;
   if (o.has('offset')) {
@@ -220,7 +231,7 @@ export async function kafkaConsoleConsumerMain(
   if (typeof config === 'number') return config;
 
   let client: KafkaClient;
-  let consumer: SimpleConsumer;
+  let consumer: SimpleConsumer | GroupConsumer;
   const formatter = new DefaultMessageFormatter();
   try {
     formatter.configure(config.formatterProps);
@@ -231,7 +242,16 @@ export async function kafkaConsoleConsumerMain(
       logContext: `Consumer clientId=${config.consumerProps['client.id']}, groupId=${config.consumerProps['group.id']}`,
       logger: toolClientLogger(io, 'org.apache.kafka.clients.NetworkClient'),
     });
-    consumer = new SimpleConsumer(client, consumerOptions);
+    const logContext = `Consumer clientId=${config.consumerProps['client.id']}, groupId=${config.consumerProps['group.id']}`;
+    consumer =
+      config.partition !== undefined
+        ? new SimpleConsumer(client, consumerOptions)
+        : new GroupConsumer(client, {
+            ...consumerOptions,
+            ...groupOptionsFromProps(config.consumerProps),
+            logContext,
+            logger: toolClientLogger(io, 'org.apache.kafka.clients.consumer.internals.ConsumerCoordinator'),
+          });
   } catch (err) {
     if (err instanceof ClientConfigError) {
       io.err(`org.apache.kafka.common.config.ConfigException: ${err.message}\n`);
@@ -246,12 +266,15 @@ export async function kafkaConsoleConsumerMain(
   const onSignal = (signal: NodeJS.Signals) => {
     stopped = true;
     signalCode = signal === 'SIGINT' ? 130 : 143;
-    consumer.close();
+    // A group consumer is closed below, once its poll returned: it commits and leaves the group.
+    if (consumer instanceof SimpleConsumer) consumer.close();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const assigned = await assignPartitions(client, consumer, config, io, () => stopped);
+    let assigned = true;
+    if (consumer instanceof GroupConsumer) consumer.subscribe(config.topic !== undefined ? [config.topic] : includePattern(config.include!));
+    else assigned = await assignPartitions(client, consumer, config, io, () => stopped);
     if (!assigned && !stopped) {
       io.err(logLine('ERROR', 'Error processing message, terminating consumer process: ', { logger: CONSOLE_CONSUMER_LOGGER }));
       io.err('org.apache.kafka.common.errors.TimeoutException\n');
@@ -261,7 +284,8 @@ export async function kafkaConsoleConsumerMain(
     while (!stopped && (config.maxMessages === -1 || messageCount < config.maxMessages)) {
       let record: ConsumerRecord | undefined;
       try {
-        record = await receive(consumer, pending, config.timeoutMs, () => stopped);
+        const wanted = config.maxMessages === -1 ? undefined : config.maxMessages - messageCount;
+        record = await receive(consumer, pending, { timeoutMs: config.timeoutMs, maxRecords: wanted, stopped: () => stopped });
       } catch (err) {
         if (stopped) break;
         io.err(logLine('ERROR', 'Error processing message, terminating consumer process: ', { logger: CONSOLE_CONSUMER_LOGGER }));
@@ -280,7 +304,13 @@ export async function kafkaConsoleConsumerMain(
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    consumer.close();
+    if (consumer instanceof GroupConsumer) {
+      await consumer.close().catch((err: unknown) => {
+        io.err(logLine('WARN', `Failed to close the consumer: ${(err as Error).message}`, { logger: CONSOLE_CONSUMER_LOGGER }));
+      });
+    } else {
+      consumer.close();
+    }
     await client.close();
     io.err(`Processed a total of ${messageCount} messages\n`);
   }
@@ -289,27 +319,32 @@ export async function kafkaConsoleConsumerMain(
 
 /** ConsumerWrapper.receive(): the next record, polling until one arrives or `timeoutMs` passes. */
 async function receive(
-  consumer: SimpleConsumer,
+  consumer: SimpleConsumer | GroupConsumer,
   pending: ConsumerRecord[],
-  timeoutMs: number,
-  stopped: () => boolean,
+  options: { timeoutMs: number; maxRecords: number | undefined; stopped: () => boolean },
 ): Promise<ConsumerRecord | undefined> {
+  const { timeoutMs, stopped } = options;
   const start = Date.now();
   while (pending.length === 0) {
     if (stopped()) return undefined;
     const remaining = timeoutMs - (Date.now() - start);
-    const records = await consumer.poll(Math.max(0, Math.min(remaining, 1000)));
+    const wait = Math.max(0, Math.min(remaining, 1000));
+    const records = consumer instanceof GroupConsumer ? await consumer.poll(wait, { maxRecords: options.maxRecords }) : await consumer.poll(wait);
     pending.push(...records);
     if (pending.length === 0 && Date.now() - start > timeoutMs) throw new ReceiveTimeoutError('timeout');
   }
   return pending.shift();
 }
 
+/** The --include pattern as Kafka reads it: commas separate alternatives, spaces and quotes are dropped. */
+function includePattern(include: string): RegExp {
+  return new RegExp(include.trim().replace(/,/g, '|').replace(/ /g, '').replace(/^["']+/, '').replace(/["']+$/, ''));
+}
+
 /**
- * Assigns what the consumer reads: the one partition of --partition (seeking to --offset), or all
- * partitions of the topic / of the topics matching --include, waiting (with Kafka's metadata warnings)
- * for a topic that does not exist yet or a broker that is down, as a subscribed consumer would, until
- * --timeout-ms. Resolves false when that timeout passed first.
+ * Assigns the one partition of --partition (seeking to --offset), waiting (with Kafka's metadata
+ * warnings) for a topic that does not exist yet or a broker that is down, until --timeout-ms. Resolves
+ * false when that timeout passed first.
  */
 async function assignPartitions(
   client: KafkaClient,
@@ -341,10 +376,6 @@ async function assignPartitions(
       else consumer.seek(tp, config.offset);
       return true;
     }
-    if (tps.length > 0) {
-      consumer.assign(tps);
-      return true;
-    }
     const wait = Math.min(1000, client.backoffMs(attempt), Math.max(0, deadline - Date.now()));
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, wait));
@@ -352,6 +383,7 @@ async function assignPartitions(
   return false;
 }
 
+/** The partitions of --topic, once its metadata is there. */
 async function findPartitions(
   client: KafkaClient,
   config: ConsoleConsumerConfig,
@@ -359,32 +391,20 @@ async function findPartitions(
   prefix: string,
   attempt: number,
 ): Promise<TopicPartition[]> {
-  if (config.topic !== undefined) {
-    const cluster = await client.fetchMetadata([config.topic], { allowAutoTopicCreation: true });
-    const meta = cluster.topics.get(config.topic);
-    if (meta && meta.errorCode === ErrorCode.NONE && meta.partitions.length > 0) {
-      return meta.partitions.map((p) => ({ topic: config.topic!, partition: p.partition }));
-    }
-    if (meta && meta.errorCode !== ErrorCode.NONE) {
-      io.err(
-        logLine(
-          'WARN',
-          `${prefix} Error while fetching metadata with correlation id ${attempt + 2} : {${config.topic}=${errorName(meta.errorCode)}}`,
-          { logger: 'org.apache.kafka.clients.NetworkClient' },
-        ),
-      );
-    }
-    return [];
+  const topic = config.topic!;
+  const cluster = await client.fetchMetadata([topic], { allowAutoTopicCreation: true });
+  const meta = cluster.topics.get(topic);
+  if (meta && meta.errorCode === ErrorCode.NONE && meta.partitions.length > 0) {
+    return meta.partitions.map((p) => ({ topic, partition: p.partition }));
   }
-  const include = new IncludeList(config.include!);
-  const cluster = await client.fetchMetadata(null);
-  const tps: TopicPartition[] = [];
-  for (const t of cluster.topics.values()) {
-    if (t.errorCode === ErrorCode.NONE && include.isTopicAllowed(t.name, true)) {
-      for (const p of t.partitions) tps.push({ topic: t.name, partition: p.partition });
-    }
+  if (meta && meta.errorCode !== ErrorCode.NONE) {
+    io.err(
+      logLine('WARN', `${prefix} Error while fetching metadata with correlation id ${attempt + 2} : {${topic}=${errorName(meta.errorCode)}}`, {
+        logger: 'org.apache.kafka.clients.NetworkClient',
+      }),
+    );
   }
-  return tps;
+  return [];
 }
 
 function errorName(code: number): string {
