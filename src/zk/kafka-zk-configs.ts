@@ -220,7 +220,10 @@ export class KafkaZkConfigs extends KafkaZkQueues {
         firstProducerId = lastProducerId(current) + 1;
       }
       const block: ProducerIdsBlock = { assignedBrokerId: brokerId, firstProducerId, size: PRODUCER_ID_BLOCK_SIZE };
-      const result = await this.conditionalUpdatePath(path, ProducerIdBlockZNode.encode(block), node.stat.version);
+      const data = ProducerIdBlockZNode.encode(block);
+      // What is written is checked against zk-schema/producer-id-block.json, as every read of it is.
+      ProducerIdBlockZNode.decode(data, path);
+      const result = await this.conditionalUpdatePath(path, data, node.stat.version);
       if (result.succeeded) return block;
     }
   }
