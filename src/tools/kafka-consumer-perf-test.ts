@@ -1,29 +1,28 @@
 /**
- * kafka-consumer-perf-test.sh: Kafka 3.9's ConsumerPerformance. Consumes --messages records of --topic
- * from the beginning (--from-latest: the end) unless --group has committed offsets, and prints Kafka's
- * CSV: the header `start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
- * rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec` and one row, or with
- * --show-detailed-stats a row per --reporting-interval. Bytes are key + value bytes, as Kafka counts
- * them; polls return at most max.poll.records (500) records, so a run stops within one poll of
- * --messages, as Kafka's does; --timeout ends a run with no record for that long.
+ * kafka-consumer-perf-test.sh: Kafka 3.9's ConsumerPerformance. Subscribes to --topic through --group
+ * (a generated `perf-consumer-<random>` by default) as Kafka's tool does, consumes --messages records
+ * starting at the group's committed offsets (else from the beginning; --from-latest: the end), and
+ * prints Kafka's CSV: the header `start.time, end.time, data.consumed.in.MB, MB.sec,
+ * data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec` and
+ * one row, or with --show-detailed-stats a row per --reporting-interval. Bytes are key + value bytes, as
+ * Kafka counts them; polls return at most max.poll.records (500) records, so a run stops within one
+ * poll of --messages, as Kafka's does; --timeout ends a run with no record for that long.
  *
- * The project's consumer has no group membership, so the partitions of the topic are assigned
- * directly: rebalance.time.ms is the time to find the partitions and their start offsets (the group's
- * committed offsets when --group has some, else auto.offset.reset), and on exit the positions are
- * committed to the group (OffsetCommit outside group management, generation -1), as a Java consumer's
- * auto-commit would. Records are counted by walking the record headers in the fetched batches (no
- * per-record objects), and the next Fetch to a leader is sent before the previous response is counted.
+ * rebalance.time.ms is the time from the start to the first assignment plus that of later rebalances
+ * (from giving the partitions up to getting new ones), as ConsumerPerformance's rebalance listener
+ * counts it. Positions are auto-committed (enable.auto.commit, default true) every
+ * auto.commit.interval.ms, before a rebalance and on exit, which then leaves the group. Fetching and
+ * counting are in consumer-perf-fetcher.ts.
  */
 
 import { KafkaClient } from '../client/kafka-client';
-import { KafkaResponseError, isRetriable } from '../client/client-errors';
-import { OffsetSpec, SimpleConsumer, type TopicPartition } from '../client/simple-consumer';
-import { ApiKeys, ErrorCode, type ApiKey, type RequestInputOf, type ResponseOf } from '../protocol';
-import { codecFor } from '../protocol/records/compression';
-import { BatchAttribute, BatchField, CompressionType, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD, readInt64 } from '../protocol/records/record-batch';
-import { readVarint, readVarlong, type Cursor } from '../protocol/records/varint';
+import { ConsumerCoordinator } from '../client/consumer-coordinator';
+import { ConsumerOffsets } from '../client/consumer-offsets';
+import { topicPartitionKey } from '../client/simple-consumer';
 import { OptionParser, type ParsedOptions } from './command-line';
 import { ClientConfigError, clientOptionsFromProps, consumerOptionsFromProps } from './client-config';
+import { groupOptionsFromProps } from './consumer-group-config';
+import { PerfFetcher } from './consumer-perf-fetcher';
 import { javaFixed } from './kafka-producer-perf-test';
 import {
   UsageError,
@@ -137,305 +136,6 @@ export interface ConsumerPerfTotals {
   fetchTimeMs: number;
 }
 
-/** Records and key+value bytes of one poll; `firstBytes` is the first record's share. */
-interface PollResult {
-  count: number;
-  bytes: number;
-  firstBytes: number;
-}
-
-interface PartitionState {
-  tp: TopicPartition;
-  /** The offset after the last record counted (what is committed). */
-  position: number;
-  /** The offset to fetch next: after the last complete batch received. */
-  fetchPosition: number;
-  /** Fetched chunks not yet counted. */
-  pending: number;
-  leader: number;
-}
-
-/** Fetched data of one partition being counted; `at` walks its batches. */
-interface Chunk {
-  state: PartitionState;
-  data: Buffer;
-  /** Records below this offset are skipped (a fetch answers with whole batches). */
-  from: number;
-  at: number;
-  /** Records section being walked (decompressed when needed), and where in it. */
-  records: Buffer | null;
-  recordPos: number;
-  recordsLeft: number;
-  baseOffset: number;
-}
-
-/** Fetches the assigned partitions from their leaders and counts records; see the file comment. */
-export class PerfFetcher {
-  private readonly partitions: PartitionState[] = [];
-  private readonly chunks: Chunk[] = [];
-  private readonly fetching = new Set<number>();
-  private readonly cursor: Cursor = { pos: 0, end: 0 };
-  private waiter: (() => void) | undefined;
-  private failure: Error | undefined;
-  private closed = false;
-  readonly metrics = { fetches: 0, fetchLatencyTotal: 0, fetchLatencyMax: 0, records: 0, bytes: 0 };
-
-  constructor(
-    private readonly client: KafkaClient,
-    private readonly opts: { topic: string; fetchSize: number; fetchMinBytes: number; fetchMaxBytes: number; fetchMaxWaitMs: number; maxPollRecords: number; isolationLevel: 0 | 1 },
-  ) {}
-
-  /** Assigns every partition of the topic at `starts` (committed offsets), the rest at `reset`. */
-  async assign(reset: 'earliest' | 'latest', starts: ReadonlyMap<number, number>): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      const meta = (await this.client.fetchMetadata([this.opts.topic], { allowAutoTopicCreation: true })).topics.get(this.opts.topic);
-      if (meta && meta.errorCode === ErrorCode.NONE && meta.partitions.length > 0 && meta.partitions.every((p) => p.leader >= 0)) {
-        const lookups = meta.partitions
-          .filter((p) => !starts.has(p.partition))
-          .map((p) => ({ topic: this.opts.topic, partition: p.partition, timestamp: reset === 'earliest' ? OffsetSpec.EARLIEST : OffsetSpec.LATEST }));
-        const found = lookups.length > 0 ? await new SimpleConsumer(this.client).listOffsets(lookups) : new Map();
-        for (const p of meta.partitions) {
-          const tp = { topic: this.opts.topic, partition: p.partition };
-          const position = starts.get(p.partition) ?? found.get(`${tp.topic}\u0000${tp.partition}`)?.offset ?? 0;
-          this.partitions.push({ tp, position, fetchPosition: position, pending: 0, leader: p.leader });
-        }
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, this.client.backoffMs(attempt)));
-    }
-  }
-
-  /** Current positions (the offsets to commit). */
-  positions(): { partition: number; offset: number }[] {
-    return this.partitions.map((s) => ({ partition: s.tp.partition, offset: s.position }));
-  }
-
-  /** Counts up to max.poll.records records, waiting up to `timeoutMs` for data. */
-  async poll(timeoutMs: number): Promise<PollResult> {
-    this.startFetches();
-    if (this.chunks.length === 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          this.waiter = undefined;
-          resolve();
-        }, timeoutMs);
-        this.waiter = () => {
-          clearTimeout(timer);
-          this.waiter = undefined;
-          resolve();
-        };
-      });
-    }
-    if (this.failure) throw this.failure;
-    const result: PollResult = { count: 0, bytes: 0, firstBytes: 0 };
-    while (this.chunks.length > 0 && result.count < this.opts.maxPollRecords) {
-      const chunk = this.chunks[0]!;
-      if (!(await this.countChunk(chunk, result))) {
-        this.chunks.shift();
-        chunk.state.pending--;
-      }
-    }
-    this.metrics.records += result.count;
-    this.metrics.bytes += result.bytes;
-    this.startFetches();
-    return result;
-  }
-
-  close(): void {
-    this.closed = true;
-  }
-
-  /** Counts records of `chunk` into `result` until the poll is full; false once the chunk is used up. */
-  private async countChunk(chunk: Chunk, result: PollResult): Promise<boolean> {
-    const c = this.cursor;
-    for (;;) {
-      if (chunk.records !== null && chunk.recordsLeft > 0) {
-        const buf = chunk.records;
-        c.end = buf.length;
-        while (chunk.recordsLeft > 0 && result.count < this.opts.maxPollRecords) {
-          c.pos = chunk.recordPos;
-          const length = readVarint(buf, c);
-          const next = c.pos + length;
-          c.pos += 1; // attributes
-          readVarlong(buf, c);
-          const offset = chunk.baseOffset + readVarint(buf, c);
-          const keyLength = readVarint(buf, c);
-          if (keyLength > 0) c.pos += keyLength;
-          const valueLength = readVarint(buf, c);
-          chunk.recordPos = next;
-          chunk.recordsLeft--;
-          if (offset < chunk.from) continue;
-          const bytes = Math.max(keyLength, 0) + Math.max(valueLength, 0);
-          if (result.count === 0) result.firstBytes = bytes;
-          result.count++;
-          result.bytes += bytes;
-          chunk.state.position = offset + 1;
-        }
-        if (chunk.recordsLeft > 0) return true;
-      }
-      // The next complete batch (a fetch may end with a partial one).
-      const data = chunk.data;
-      if (data.length - chunk.at < RECORD_BATCH_OVERHEAD) return false;
-      const size = LOG_OVERHEAD + data.readInt32BE(chunk.at + BatchField.batchLength);
-      if (chunk.at + size > data.length) return false;
-      const at = chunk.at;
-      chunk.at += size;
-      const attributes = data.readInt16BE(at + BatchField.attributes);
-      chunk.baseOffset = readInt64(data, at + BatchField.baseOffset);
-      const nextOffset = chunk.baseOffset + data.readInt32BE(at + BatchField.lastOffsetDelta) + 1;
-      if (nextOffset <= chunk.from) continue;
-      if ((attributes & BatchAttribute.control) !== 0) {
-        chunk.state.position = Math.max(chunk.state.position, nextOffset);
-        continue;
-      }
-      const section = data.subarray(at + RECORD_BATCH_OVERHEAD, at + size);
-      const compression = attributes & BatchAttribute.compressionMask;
-      chunk.records = compression === CompressionType.none ? section : await codecFor(compression).decompress(section);
-      chunk.recordPos = 0;
-      chunk.recordsLeft = data.readInt32BE(at + BatchField.recordsCount);
-    }
-  }
-
-  /**
-   * Sends a Fetch to every leader that has none in flight, for its partitions with at most one fetched
-   * chunk waiting: the next fetch is on its way while the previous one is counted.
-   */
-  private startFetches(): void {
-    if (this.closed || this.failure) return;
-    const byLeader = new Map<number, PartitionState[]>();
-    for (const s of this.partitions) {
-      if (this.fetching.has(s.leader) || s.pending > 1) continue;
-      byLeader.set(s.leader, [...(byLeader.get(s.leader) ?? []), s]);
-    }
-    for (const [leader, list] of byLeader) {
-      this.fetching.add(leader);
-      this.fetchFrom(leader, list)
-        .catch((err: unknown) => {
-          if (!isRetriable(err)) this.failure = err instanceof Error ? err : new Error(String(err));
-          else return this.refreshLeaders();
-        })
-        .finally(() => {
-          this.fetching.delete(leader);
-          this.waiter?.();
-        });
-    }
-  }
-
-  private async fetchFrom(leader: number, list: PartitionState[]): Promise<void> {
-    const conn = await this.client.connectionTo(leader);
-    const version = conn.pickVersion(ApiKeys.Fetch, 4, 12);
-    const body: RequestInputOf<typeof ApiKeys.Fetch> = {
-      replicaId: -1,
-      maxWaitMs: this.opts.fetchMaxWaitMs,
-      minBytes: this.opts.fetchMinBytes,
-      maxBytes: this.opts.fetchMaxBytes,
-      isolationLevel: this.opts.isolationLevel,
-      sessionId: 0,
-      sessionEpoch: -1,
-      topics: [
-        {
-          topic: this.opts.topic,
-          partitions: list.map((s) => ({
-            partition: s.tp.partition,
-            currentLeaderEpoch: -1,
-            fetchOffset: s.fetchPosition,
-            lastFetchedEpoch: -1,
-            logStartOffset: -1,
-            partitionMaxBytes: this.opts.fetchSize,
-          })),
-        },
-      ],
-      forgottenTopicsData: [],
-      rackId: '',
-    };
-    const started = Date.now();
-    const response = await conn.request(ApiKeys.Fetch, version, body, { timeoutMs: this.client.requestTimeoutMs + this.opts.fetchMaxWaitMs });
-    const latency = Date.now() - started;
-    this.metrics.fetches++;
-    this.metrics.fetchLatencyTotal += latency;
-    this.metrics.fetchLatencyMax = Math.max(this.metrics.fetchLatencyMax, latency);
-    if (response.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(response.errorCode, { context: 'Fetch' });
-    this.onFetchResponse(list, response);
-  }
-
-  private onFetchResponse(list: PartitionState[], response: ResponseOf<typeof ApiKeys.Fetch>): void {
-    let refresh = false;
-    for (const t of response.responses) {
-      for (const p of t.partitions) {
-        const state = list.find((s) => s.tp.partition === p.partitionIndex);
-        if (!state) continue;
-        if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
-          throw new KafkaResponseError(p.errorCode, { message: `Fetch position ${state.fetchPosition} is out of range for partition ${t.topic}-${p.partitionIndex}` });
-        }
-        if (p.errorCode !== ErrorCode.NONE) {
-          const err = new KafkaResponseError(p.errorCode, { context: `Fetch ${t.topic}-${p.partitionIndex}` });
-          if (!err.retriable) throw err;
-          refresh = true;
-          continue;
-        }
-        const data = p.records;
-        if (!data || data.length < RECORD_BATCH_OVERHEAD) continue;
-        const from = state.fetchPosition;
-        // The next fetch starts after the last complete batch (header fields only).
-        for (let at = 0; data.length - at >= RECORD_BATCH_OVERHEAD; ) {
-          const size = LOG_OVERHEAD + data.readInt32BE(at + BatchField.batchLength);
-          if (at + size > data.length) break;
-          const next = readInt64(data, at + BatchField.baseOffset) + data.readInt32BE(at + BatchField.lastOffsetDelta) + 1;
-          if (next > state.fetchPosition) state.fetchPosition = next;
-          at += size;
-        }
-        state.pending++;
-        this.chunks.push({ state, data, from, at: 0, records: null, recordPos: 0, recordsLeft: 0, baseOffset: 0 });
-      }
-    }
-    if (refresh) void this.refreshLeaders();
-  }
-
-  private async refreshLeaders(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, this.client.backoffMs(0)));
-    const meta = (await this.client.fetchMetadata([this.opts.topic]).catch(() => undefined))?.topics.get(this.opts.topic);
-    for (const s of this.partitions) {
-      const leader = meta?.partitions.find((p) => p.partition === s.tp.partition)?.leader ?? -1;
-      if (leader >= 0) s.leader = leader;
-    }
-  }
-}
-
-/** The group's coordinator and a request to it (FindCoordinator v0-4 first). */
-async function coordinatorRequest<K extends ApiKey>(
-  client: KafkaClient,
-  groupId: string,
-  api: { key: K; min: number; max: number; body: RequestInputOf<K> },
-): Promise<ResponseOf<K>> {
-  return client.retry(
-    async () => {
-      const any = await client.anyConnection();
-      const v = any.pickVersion(ApiKeys.FindCoordinator, 0, 4);
-      const r = await any.request(ApiKeys.FindCoordinator, v, v >= 4 ? { keyType: 0, coordinatorKeys: [groupId] } : { key: groupId, keyType: 0 });
-      const c = r.coordinators.length > 0 ? r.coordinators[0]! : { errorCode: r.errorCode, nodeId: r.nodeId };
-      if (c.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(c.errorCode, { context: `FindCoordinator ${groupId}` });
-      const conn = await client.connectionTo(c.nodeId);
-      const response = (await conn.request(api.key, conn.pickVersion(api.key, api.min, api.max), api.body)) as ResponseOf<K> & { errorCode?: number };
-      if (response.errorCode !== undefined && response.errorCode !== ErrorCode.NONE) {
-        throw new KafkaResponseError(response.errorCode, { context: `${groupId}` });
-      }
-      return response;
-    },
-    { operation: 'group coordinator request' },
-  );
-}
-
-/** The group's committed offsets of the topic (partition → offset). */
-async function committedOffsets(client: KafkaClient, groupId: string, topic: string): Promise<Map<number, number>> {
-  const r = await coordinatorRequest(client, groupId, { key: ApiKeys.OffsetFetch, min: 2, max: 7, body: { groupId, topics: null } });
-  const out = new Map<number, number>();
-  for (const t of r.topics) {
-    if (t.name !== topic) continue;
-    for (const p of t.partitions) if (p.errorCode === ErrorCode.NONE && p.committedOffset >= 0) out.set(p.partitionIndex, p.committedOffset);
-  }
-  return out;
-}
-
 /** Runs the tool with `args`; resolves with the exit code. */
 export async function kafkaConsumerPerfTestMain(args: string[], io: ToolIO): Promise<number> {
   const parser = buildParser();
@@ -481,8 +181,10 @@ export async function kafkaConsumerPerfTestMain(args: string[], io: ToolIO): Pro
   }
   let client: KafkaClient;
   let fetcher: PerfFetcher;
+  let group: ReturnType<typeof groupOptionsFromProps>;
   try {
     const c = consumerOptionsFromProps(props);
+    group = groupOptionsFromProps(props);
     client = new KafkaClient({
       bootstrapServers: props['bootstrap.servers'],
       ...clientOptionsFromProps(props, { clientId: 'perf-consumer-client' }),
@@ -495,7 +197,7 @@ export async function kafkaConsumerPerfTestMain(args: string[], io: ToolIO): Pro
       fetchMinBytes: c.fetchMinBytes ?? 1,
       fetchMaxBytes: c.fetchMaxBytes ?? 52_428_800,
       fetchMaxWaitMs: c.fetchMaxWaitMs ?? 500,
-      maxPollRecords: Math.max(1, Number(props['max.poll.records'] ?? 500)),
+      maxPollRecords: group.maxPollRecords ?? 500,
       isolationLevel: c.isolationLevel ?? 0,
     });
   } catch (err) {
@@ -505,14 +207,49 @@ export async function kafkaConsumerPerfTestMain(args: string[], io: ToolIO): Pro
     }
     throw err;
   }
-  const groupId = props['group.id']!;
+  const logContext = `Consumer clientId=${props['client.id']}, groupId=${props['group.id']}`;
+  const startMs = Date.now();
+  // ConsumerPerformance's rebalance listener: the time between giving partitions up and getting some.
+  let joinStartMs = startMs;
+  let joinTimeMs = 0;
+  let joinTimeMsInSingleRound = 0;
+  const autoCommit = group.enableAutoCommit ?? true;
+  const coordinator: ConsumerCoordinator = new ConsumerCoordinator(
+    client,
+    {
+      onJoinPrepare: async (generation) => {
+        if (fetcher.assignment().length === 0) return;
+        if (autoCommit && generation.generationId >= 0) await offsets.commit(fetcher.positions()).catch(() => undefined);
+        fetcher.revokeAll();
+        joinStartMs = Date.now();
+      },
+      onJoinComplete: async (_generation, assignment) => {
+        const committed = await offsets.fetch(assignment);
+        const starts = new Map(assignment.flatMap((tp) => {
+          const c = committed.get(topicPartitionKey(tp));
+          return c ? [[tp.partition, c.offset] as const] : [];
+        }));
+        await fetcher.assign(assignment.map((tp) => tp.partition), { starts, reset: o.has('from-latest') ? 'latest' : 'earliest' });
+        const elapsed = Date.now() - joinStartMs;
+        joinTimeMs += elapsed;
+        joinTimeMsInSingleRound += elapsed;
+      },
+    },
+    {
+      groupId: group.groupId,
+      groupInstanceId: group.groupInstanceId,
+      sessionTimeoutMs: group.sessionTimeoutMs,
+      rebalanceTimeoutMs: group.maxPollIntervalMs,
+      heartbeatIntervalMs: group.heartbeatIntervalMs,
+      assignors: group.assignors,
+      logContext,
+      logger: toolClientLogger(io, 'org.apache.kafka.clients.consumer.internals.ConsumerCoordinator'),
+    },
+  );
+  const offsets = new ConsumerOffsets(client, coordinator);
+  const autoCommitIntervalMs = group.autoCommitIntervalMs ?? 5000;
+  let lastCommitMs = startMs;
   try {
-    const startMs = Date.now();
-    // "Joining": partitions and start offsets (see the file comment).
-    const committed = await committedOffsets(client, groupId, topic).catch(() => new Map<number, number>());
-    await fetcher.assign(o.has('from-latest') ? 'latest' : 'earliest', committed);
-    const joinTimeMs = Date.now() - startMs;
-    let joinTimeMsInSingleRound = joinTimeMs;
     let messagesRead = 0;
     let bytesRead = 0;
     let lastMessagesRead = 0;
@@ -539,7 +276,13 @@ export async function kafkaConsumerPerfTestMain(args: string[], io: ToolIO): Pro
       lastBytesRead = bytesRead;
     };
     while (messagesRead < numMessages && currentTimeMs - lastConsumedTimeMs <= timeoutMs) {
-      const polled = await fetcher.poll(100);
+      coordinator.recordPoll();
+      const stable = await coordinator.ensureActiveGroup([topic], 100);
+      if (stable && autoCommit && Date.now() - lastCommitMs >= autoCommitIntervalMs) {
+        lastCommitMs = Date.now();
+        void offsets.commit(fetcher.positions()).catch(() => undefined);
+      }
+      const polled = stable ? await fetcher.poll(100) : { count: 0, bytes: 0, firstBytes: 0 };
       currentTimeMs = Date.now();
       if (polled.count === 0) continue;
       lastConsumedTimeMs = currentTimeMs;
@@ -556,8 +299,6 @@ export async function kafkaConsumerPerfTestMain(args: string[], io: ToolIO): Pro
           'You can use the --timeout option to increase the timeout.\n',
       );
     }
-    fetcher.close();
-    await commitPositions(client, groupId, { topic, fetcher }).catch(() => undefined);
     const endMs = Date.now();
     const elapsedSec = (endMs - startMs) / 1000;
     const fetchTimeInMs = endMs - startMs - joinTimeMs;
@@ -570,24 +311,18 @@ export async function kafkaConsumerPerfTestMain(args: string[], io: ToolIO): Pro
       );
     }
     if (o.has('print-metrics')) printMetrics(io, fetcher, props['client.id']!);
+    // KafkaConsumer.close(), after the stats as in Kafka: a last auto-commit, then LeaveGroup.
+    fetcher.close();
+    if (autoCommit && coordinator.isStable()) await offsets.commit(fetcher.positions()).catch(() => undefined);
     return 0;
   } catch (err) {
     io.err(`${(err as Error).message}\n${(err as Error).stack ?? ''}\n`);
     return 1;
   } finally {
+    fetcher.close();
+    await coordinator.close().catch(() => undefined);
     await client.close();
   }
-}
-
-/** Commits the positions to the group, as the Java consumer's auto-commit does on close. */
-async function commitPositions(client: KafkaClient, groupId: string, what: { topic: string; fetcher: PerfFetcher }): Promise<void> {
-  const partitions = what.fetcher.positions().map((p) => ({ partitionIndex: p.partition, committedOffset: p.offset, committedMetadata: '' }));
-  await coordinatorRequest(client, groupId, {
-    key: ApiKeys.OffsetCommit,
-    min: 2,
-    max: 8,
-    body: { groupId, generationIdOrMemberEpoch: -1, memberId: '', topics: [{ name: what.topic, partitions }] },
-  });
 }
 
 /** ToolsUtils.printMetrics for the metrics this consumer keeps. */
