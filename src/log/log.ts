@@ -1,13 +1,8 @@
 /**
- * A partition's log (Kafka's UnifiedLog + LocalLog): an ordered list of segments in
- * `<logDir>/<topic>-<partition>/`, the log start and end offsets, the high watermark and the recovery
- * point.
- *
- * Every mutation (append, roll, truncation, retention, log start offset moves, close) goes through one
- * serial queue, so appends keep their order and never interleave with the others. Reads and flushes
- * run outside the queue: a read sees the data complete when it started and holds the segments it
- * reads, so a segment deleted meanwhile is closed only after the read. Segments are deleted as Kafka
- * does: renamed to `.deleted` at once and removed `file.delete.delay.ms` later.
+ * A partition's log (Kafka's UnifiedLog): on top of its segments, end offset, recovery point and the
+ * serial queue of mutations (local-log.ts, Kafka's LocalLog) it keeps the log start offset, the high
+ * watermark, the leader epoch cache and the producer state, validates appends, and applies truncation,
+ * retention and cleaning.
  *
  * The leader epoch cache (leader-epoch-cache.ts, KIP-101/279) follows the log as in Kafka's
  * UnifiedLog: every append assigns the epochs of its batches before writing them (so the checkpoint
@@ -29,23 +24,20 @@
  * Events: 'append' (LogAppendInfo) after every append, for the fetch purgatory; 'truncate' (the new
  * log end offset) after a truncation, so the log cleaner can move its checkpoint back.
  */
-import { EventEmitter } from 'node:events';
-import path from 'node:path';
 import type { Logger } from '../common/logger';
-import { KafkaError, KafkaStorageError, OffsetOutOfRangeError } from '../common/kafka-error';
+import { OffsetOutOfRangeError } from '../common/kafka-error';
 import { assignOffsets } from '../protocol/records/assign-offsets';
 import { validateRecords, type AppendOrigin } from '../protocol/records/produce-validation';
 import { batches, CompressionType, RecordBatchView } from '../protocol/records/record-batch';
-import { maxSegmentMs, TimestampType, type LogConfig } from './log-config';
-import { LogCleaningAbortedError, OffsetsOutOfOrderError, toAppendError, UnexpectedAppendOffsetError } from './log-errors';
+import { TimestampType } from './log-config';
+import { LogCleaningAbortedError, toAppendError, UnexpectedAppendOffsetError } from './log-errors';
 import type { EpochEndOffset, LeaderEpochCacheView, LeaderEpochFileCache } from './leader-epoch-cache';
 import { checkFitsInSegment, checkOffsetsIncrease, epochStartsOf, prepareLeaderRecords, splitIntoSegmentRuns } from './append-batches';
 import { CLEANED_FILE_SUFFIX, DELETED_FILE_SUFFIX, SWAP_FILE_SUFFIX } from './log-file-names';
+import { LocalLog, type LocalLogOptions } from './local-log';
 import { fsyncDir } from './atomic-file';
 import { loadLog, segmentOptions } from './log-loader';
-import type { Scheduler } from './log-scheduler';
 import { LogSegment, type TimestampAndOffset } from './log-segment';
-import { SerialQueue } from './serial-queue';
 import type { LogAppendInfo, LogReadInfo } from './log-types';
 import { lookupOffsetByTimestamp } from './log-offset-lookup';
 import { readFromSegments } from './log-read';
@@ -57,45 +49,17 @@ import { rebuildProducerState } from './producer-state-recovery';
 export { ListOffsetsTimestamp, type LogAppendInfo, type LogReadInfo } from './log-types';
 
 /** What a Log is built from (see Log.load). */
-export interface LogOptions {
-  topic: string;
-  partition: number;
-  /** The partition directory. */
-  dir: string;
-  config: LogConfig;
-  logger: Logger;
+export interface LogOptions extends LocalLogOptions {
   /** The leader epoch cache's logger (Kafka's `[LeaderEpochCache topic-partition]`); default `logger`. */
   leaderEpochCacheLogger?: Logger;
-  scheduler: Scheduler;
-  now: () => number;
 }
 
 /** A partition's log; see the file comment. Create with Log.load (or LogManager.getOrCreateLog). */
-export class Log extends EventEmitter {
-  readonly topic: string;
-  readonly partition: number;
-  readonly dir: string;
-  config: LogConfig;
-  private readonly logger: Logger;
-  private readonly scheduler: Scheduler;
-  private readonly now: () => number;
-  private readonly queue = new SerialQueue();
-  private segments: LogSegment[];
+export class Log extends LocalLog {
   private lso: number;
-  private leo: number;
   private hw: number;
-  private recovery: number;
   private readonly epochCache: LeaderEpochFileCache;
   private readonly producerState: ProducerStateManager;
-  private unflushedMessages = 0;
-  /** Bumped when data below the recovery point may have changed, so a concurrent flush does not move it. */
-  private truncations = 0;
-  private closed = false;
-  private failure: unknown;
-  /** Segments renamed to `.deleted` whose files are not removed yet. */
-  private readonly deleting = new Set<LogSegment>();
-  /** Time of the last flush (ms), for flush.ms. */
-  lastFlushTime: number;
 
   private constructor(
     opts: LogOptions,
@@ -108,23 +72,11 @@ export class Log extends EventEmitter {
       producerStateManager: ProducerStateManager;
     },
   ) {
-    super();
-    this.setMaxListeners(0);
-    this.topic = opts.topic;
-    this.partition = opts.partition;
-    this.dir = opts.dir;
-    this.config = opts.config;
-    this.logger = opts.logger;
-    this.scheduler = opts.scheduler;
-    this.now = opts.now;
-    this.segments = state.segments;
+    super(opts, state);
     this.lso = state.logStartOffset;
-    this.leo = state.logEndOffset;
     this.hw = state.logStartOffset;
-    this.recovery = state.recoveryPoint;
     this.epochCache = state.leaderEpochCache;
     this.producerState = state.producerStateManager;
-    this.lastFlushTime = opts.now();
   }
 
   /**
@@ -149,27 +101,8 @@ export class Log extends EventEmitter {
     return log;
   }
 
-  /** `topic-partition`. */
-  get name(): string {
-    return `${this.topic}-${this.partition}`;
-  }
-
-  /** The log dir holding this partition's directory. */
-  get parentDir(): string {
-    return path.dirname(this.dir);
-  }
-
   get logStartOffset(): number {
     return this.lso;
-  }
-
-  get logEndOffset(): number {
-    return this.leo;
-  }
-
-  /** Offsets below this are flushed to disk. */
-  get recoveryPoint(): number {
-    return this.recovery;
   }
 
   /** The high watermark; setting it clamps it to [logStartOffset, logEndOffset], as Kafka's updateHighWatermark. */
@@ -179,14 +112,6 @@ export class Log extends EventEmitter {
 
   set highWatermark(offset: number) {
     this.hw = Math.min(Math.max(offset, this.lso), this.leo);
-  }
-
-  /**
-   * How many truncations the log has had (follower truncation, full truncation). The log cleaner
-   * notes it before cleaning and replaceSegments refuses a swap if it changed meanwhile.
-   */
-  get truncationCount(): number {
-    return this.truncations;
   }
 
   /** The leader epoch cache, for reading (the log keeps it in step with its data). */
@@ -226,56 +151,6 @@ export class Log extends EventEmitter {
    */
   maybeAssignEpochStartOffset(leaderEpoch: number, startOffset: number): Promise<void> {
     return this.mutate('assigning a leader epoch start offset', () => this.epochCache.assign(leaderEpoch, startOffset));
-  }
-
-  /** The segments, oldest first (a copy). */
-  logSegments(): LogSegment[] {
-    return [...this.segments];
-  }
-
-  get numberOfSegments(): number {
-    return this.segments.length;
-  }
-
-  /** Total bytes of all segments. */
-  get size(): number {
-    let total = 0;
-    for (const s of this.segments) total += s.size;
-    return total;
-  }
-
-  private get activeSegment(): LogSegment {
-    return this.segments[this.segments.length - 1];
-  }
-
-  private checkUsable(): void {
-    if (this.failure !== undefined) {
-      throw new KafkaStorageError(`The log of ${this.name} in ${this.parentDir} is offline after an I/O error`, { cause: this.failure });
-    }
-    if (this.closed) throw new KafkaStorageError(`The log of ${this.name} in ${this.parentDir} is closed`);
-  }
-
-  /** Runs a mutation in the queue; I/O errors take the log offline (Kafka marks the dir offline). */
-  private mutate<T>(what: string, task: () => Promise<T>): Promise<T> {
-    return this.queue.run(async () => {
-      this.checkUsable();
-      try {
-        return await task();
-      } catch (err) {
-        if (
-          err instanceof KafkaError ||
-          err instanceof UnexpectedAppendOffsetError ||
-          err instanceof OffsetsOutOfOrderError ||
-          err instanceof RangeError ||
-          err instanceof LogCleaningAbortedError
-        ) {
-          throw err;
-        }
-        this.failure = err;
-        this.logger.error(`Error while ${what} for ${this.name} in dir ${this.parentDir}`, err);
-        throw new KafkaStorageError(`Error while ${what} for ${this.name} in dir ${this.parentDir}`, { cause: err });
-      }
-    });
   }
 
   /**
@@ -387,66 +262,6 @@ export class Log extends EventEmitter {
     });
   }
 
-  /** Queues an append, then flushes if flush.messages is reached and announces it. */
-  private async append(what: string, task: () => Promise<LogAppendInfo>): Promise<LogAppendInfo> {
-    const info = await this.mutate(what, task);
-    if (info.validBytes > 0) {
-      this.unflushedMessages += info.lastOffset - info.firstOffset + 1;
-      if (this.unflushedMessages >= this.config.flushMessages) await this.flush();
-      this.emit('append', info);
-    }
-    return info;
-  }
-
-  /**
-   * Rolls if needed and writes batches with assigned offsets; updates the log end offset. The
-   * caller has checked that they fit in a segment.
-   */
-  private async writeLocked(
-    records: Buffer,
-    a: { firstOffset: number; lastOffset: number; maxTimestamp: number; offsetOfMaxTimestamp: number; now: number },
-  ): Promise<void> {
-    let segment = this.activeSegment;
-    const shouldRoll = await segment.shouldRoll({
-      segmentBytes: this.config.segmentBytes,
-      segmentMs: maxSegmentMs(this.config),
-      now: a.now,
-      maxTimestampInMessages: a.maxTimestamp,
-      maxOffsetInMessages: a.lastOffset,
-      messagesSize: records.length,
-    });
-    if (shouldRoll) segment = await this.rollLocked(a.firstOffset);
-    await segment.append(records, {
-      largestOffset: a.lastOffset,
-      largestTimestamp: a.maxTimestamp,
-      offsetOfMaxTimestamp: a.offsetOfMaxTimestamp,
-      now: a.now,
-    });
-    this.leo = a.lastOffset + 1;
-  }
-
-  /** Rolls a new active segment now (Kafka's UnifiedLog.roll). */
-  roll(): Promise<LogSegment> {
-    return this.mutate('rolling', () => this.rollLocked());
-  }
-
-  private async rollLocked(expectedNextOffset?: number): Promise<LogSegment> {
-    const started = Date.now();
-    const active = this.activeSegment;
-    const newOffset = Math.max(expectedNextOffset ?? 0, this.leo);
-    if (active.baseOffset === newOffset && active.size === 0) return active;
-    await active.onBecomeInactiveSegment();
-    const segment = await LogSegment.create(this.dir, newOffset, segmentOptions(this.config, this.now()));
-    // A snapshot at the new segment's base offset: recovery then starts there and scans only this segment.
-    this.producerState.updateMapEndOffset(newOffset);
-    await this.producerState.takeSnapshot({ sync: false });
-    this.segments.push(segment);
-    this.logger.info(`Rolled new log segment at offset ${newOffset} in ${Date.now() - started} ms.`);
-    // Flush the finished segment in the background, as Kafka's roll schedules flushUptoOffsetExclusive.
-    this.flushUpTo(newOffset).catch((err: unknown) => this.logger.error(`Error flushing ${this.name} after roll`, err));
-    return segment;
-  }
-
   /**
    * Reads whole batches from `fetchOffset` on, found through the offset index: at most `maxBytes`
    * (but at least one batch when `minOneMessage`), only batches whose offsets are all below
@@ -478,19 +293,6 @@ export class Log extends EventEmitter {
       log: this.segmentsForRead,
     });
     return { ...result, ...read };
-  }
-
-  /** What readFromSegments sees of this log. */
-  private readonly segmentsForRead = { segments: () => this.segments, checkUsable: () => this.checkUsable() };
-
-  /** Runs `fn` on a segment held open for the duration. */
-  private async withSegment<T>(segment: LogSegment, fn: (s: LogSegment) => Promise<T>): Promise<T | null> {
-    if (!segment.tryRetain()) return null;
-    try {
-      return await fn(segment);
-    } finally {
-      segment.release();
-    }
   }
 
   /**
@@ -628,33 +430,6 @@ export class Log extends EventEmitter {
     return deletable.length;
   }
 
-  /** Takes segments out of the log, renames their files to `.deleted` and deletes them later. */
-  private async removeAndDeleteSegments(doomed: LogSegment[], reason: string): Promise<void> {
-    if (doomed.length === 0) return;
-    const set = new Set(doomed);
-    this.segments = this.segments.filter((s) => !set.has(s));
-    for (const s of doomed) {
-      await s.changeFileSuffixes(DELETED_FILE_SUFFIX);
-      this.deleting.add(s);
-    }
-    this.scheduleFileDeletion(doomed, reason);
-  }
-
-  /** Removes the files of segments already renamed to `.deleted`, file.delete.delay.ms from now. */
-  private scheduleFileDeletion(doomed: LogSegment[], reason: string): void {
-    const deleteFiles = async () => {
-      for (const s of doomed) {
-        if (!this.deleting.delete(s)) continue; // closed with the log; the loader removes the files
-        try {
-          await s.deleteIfExists();
-        } catch (err) {
-          this.logger.error(`Error deleting ${s.log.file} after ${reason}`, err);
-        }
-      }
-    };
-    this.scheduler.schedule(`delete-file-${this.name}`, deleteFiles, { delayMs: this.config.fileDeleteDelayMs });
-  }
-
   /**
    * Swaps a cleaned segment (files named `<base>.log.cleaned` etc., flushed) in for `oldSegments`,
    * consecutive inactive segments whose first has the cleaned segment's base offset, as Kafka's
@@ -707,59 +482,20 @@ export class Log extends EventEmitter {
     });
   }
 
-  /** fsyncs every segment holding unflushed data and moves the recovery point to the log end offset. */
-  flush(): Promise<void> {
-    return this.flushUpTo(this.leo);
+  /** A snapshot at the new segment's base offset: recovery then starts there and scans only this segment. */
+  protected override async onRoll(newOffset: number): Promise<void> {
+    this.producerState.updateMapEndOffset(newOffset);
+    await this.producerState.takeSnapshot({ sync: false });
   }
 
-  /** fsyncs the segments holding offsets below `offset` that may be unflushed; moves the recovery point. */
-  private async flushUpTo(offset: number): Promise<void> {
-    if (offset <= this.recovery) return;
-    const generation = this.truncations;
-    const segments = this.segments.filter((s, i) => {
-      const next = this.segments[i + 1];
-      return s.baseOffset < offset && (next === undefined || next.baseOffset > this.recovery);
-    });
-    for (const s of segments) await this.withSegment(s, (seg) => seg.flush());
-    if (generation === this.truncations && offset > this.recovery) {
-      this.recovery = offset;
-      this.unflushedMessages = 0;
+  /** Kafka's close: a producer state snapshot at the log end, so the next load replays nothing. */
+  protected override async beforeClose(): Promise<void> {
+    try {
+      this.producerState.updateMapEndOffset(this.leo);
+      await this.producerState.takeSnapshot({ sync: true });
+    } catch (err) {
+      this.logger.error(`Error writing the producer state snapshot of ${this.name} at close`, err);
     }
-    this.lastFlushTime = this.now();
-  }
-
-  /**
-   * Waits for queued mutations, then closes every segment (after in-flight reads). Later calls throw
-   * KafkaStorageError.
-   */
-  close(): Promise<void> {
-    return this.queue.run(async () => {
-      if (this.closed) return;
-      this.closed = true;
-      if (this.failure === undefined) {
-        // Kafka's close: a snapshot at the log end, so the next load replays nothing.
-        try {
-          this.producerState.updateMapEndOffset(this.leo);
-          await this.producerState.takeSnapshot({ sync: true });
-        } catch (err) {
-          this.logger.error(`Error writing the producer state snapshot of ${this.name} at close`, err);
-        }
-      }
-      const pendingDeletion = [...this.deleting];
-      this.deleting.clear();
-      for (const s of [...this.segments, ...pendingDeletion]) {
-        try {
-          await s.close();
-        } catch (err) {
-          this.logger.error(`Error closing segment ${s.baseOffset} of ${this.name}`, err);
-        }
-      }
-    });
-  }
-
-  /** Whether close() has run. */
-  get isClosed(): boolean {
-    return this.closed;
   }
 }
 
