@@ -52,6 +52,8 @@ export { ListOffsetsTimestamp, type LogAppendInfo, type LogReadInfo } from './lo
 export interface LogOptions extends LocalLogOptions {
   /** The leader epoch cache's logger (Kafka's `[LeaderEpochCache topic-partition]`); default `logger`. */
   leaderEpochCacheLogger?: Logger;
+  /** producer.id.expiration.ms: producers of a snapshot idle for longer are not loaded (default: all are). */
+  producerIdExpirationMs?: number;
 }
 
 /** A partition's log; see the file comment. Create with Log.load (or LogManager.getOrCreateLog). */
@@ -95,6 +97,7 @@ export class Log extends LocalLog {
       now: opts.now(),
       logger: opts.logger,
       leaderEpochCacheLogger: opts.leaderEpochCacheLogger,
+      producerIdExpirationMs: opts.producerIdExpirationMs,
     });
     const log = new Log(opts, state);
     log.highWatermark = opts.highWatermark ?? 0;
