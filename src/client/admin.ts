@@ -1,19 +1,45 @@
 /**
- * The project's admin client: what kafka-topics and tests need from Kafka's Admin API.
+ * The project's admin client: Kafka's Admin API over a KafkaClient.
  *
- * - CreateTopics (v0-7) and DeleteTopics (v0-6, by name) go to the active controller (Metadata's
- *   controllerId); NOT_CONTROLLER and other retriable errors refresh the metadata and retry until the
- *   API timeout (default.api.timeout.ms), as Kafka's KafkaAdminClient does.
- * - Topic listing and descriptions come from Metadata; DescribeConfigs (v0-4) goes to any broker for
- *   topic resources and to the broker itself for broker resources.
+ * - CreateTopics (v0-7), DeleteTopics (v0-6, by name) and CreatePartitions (v0-3) go to the active
+ *   controller (Metadata's controllerId); NOT_CONTROLLER and other retriable errors refresh the
+ *   metadata and retry until the API timeout (default.api.timeout.ms), as Kafka's KafkaAdminClient does.
+ * - Topic listing and descriptions, and the cluster's brokers, come from Metadata.
+ * - Configs (DescribeConfigs, IncrementalAlterConfigs, AlterConfigs) are in admin-configs.ts;
+ *   reassignments and leader elections (AlterPartitionReassignments, ListPartitionReassignments,
+ *   ElectLeaders) in admin-reassignments.ts; this class is their single entry point.
  *
- * Results are per item (a topic's failure does not hide the others' outcome); `*OrThrow` helpers
- * raise the first error, like KafkaFuture.all().get().
+ * Results are per item (a topic's failure does not hide the others' outcome), with errors as
+ * KafkaResponseError carrying the Kafka error code; `*OrThrow` helpers raise the first error, like
+ * KafkaFuture.all().get().
  */
 
 import { ApiKeys, ErrorCode, type RequestInputOf } from '../protocol';
-import { KafkaResponseError, isRetriable } from './client-errors';
+import {
+  type AlterConfigOp,
+  type AlterConfigsResult,
+  type ConfigResource,
+  type ConfigResourceResult,
+  alterConfigs,
+  describeConfigs,
+  incrementalAlterConfigs,
+} from './admin-configs';
+import {
+  type ElectionType,
+  type PartitionReassignment,
+  type PartitionResult,
+  type ReassignmentTarget,
+  type TopicPartition,
+  alterPartitionReassignments,
+  electLeaders,
+  listPartitionReassignments,
+} from './admin-reassignments';
+import { type AdminContext, adminRetry } from './admin-support';
+import { KafkaResponseError } from './client-errors';
 import type { BrokerNode, KafkaClient, PartitionMetadata } from './kafka-client';
+
+export * from './admin-configs';
+export * from './admin-reassignments';
 
 /** A topic to create. Unset counts/factors (-1) take the broker defaults (KIP-464). */
 export interface NewTopic {
@@ -55,50 +81,6 @@ export interface TopicDescription {
   partitions: PartitionMetadata[];
 }
 
-/** DescribeConfigs resource types (Kafka's ConfigResource.Type ids). */
-export const ConfigResourceType = {
-  TOPIC: 2,
-  BROKER: 4,
-  BROKER_LOGGER: 8,
-} as const;
-export type ConfigResourceType = (typeof ConfigResourceType)[keyof typeof ConfigResourceType];
-
-/** Config sources (DescribeConfigs v1+ ConfigSource ids), by Kafka's names. */
-export const ConfigSource = {
-  UNKNOWN: 0,
-  DYNAMIC_TOPIC_CONFIG: 1,
-  DYNAMIC_BROKER_CONFIG: 2,
-  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
-  STATIC_BROKER_CONFIG: 4,
-  DEFAULT_CONFIG: 5,
-  DYNAMIC_BROKER_LOGGER_CONFIG: 6,
-  CLIENT_METRICS_CONFIG: 7,
-} as const;
-
-/** One config entry of a described resource. */
-export interface ConfigEntry {
-  name: string;
-  value: string | null;
-  /** ConfigSource id (UNKNOWN for v0 answers that are not defaults). */
-  source: number;
-  /** Kafka's ConfigEntry.isDefault(): the value is the built-in default. */
-  isDefault: boolean;
-  isReadOnly: boolean;
-  isSensitive: boolean;
-  synonyms: { name: string; value: string | null; source: number }[];
-  /** DescribeConfigs v3+ config type id (0 = unknown). */
-  type: number;
-  documentation: string | null;
-}
-
-/** The configs of one resource. */
-export interface ConfigResourceResult {
-  resourceType: number;
-  resourceName: string;
-  error: KafkaResponseError | null;
-  entries: ConfigEntry[];
-}
-
 /** What describeCluster returns. */
 export interface ClusterDescription {
   clusterId: string | null;
@@ -115,12 +97,14 @@ export interface AdminOptions {
 /** Admin operations over a KafkaClient (the client is owned by the caller). */
 export class Admin {
   private readonly defaultApiTimeoutMs: number;
+  private readonly context: AdminContext;
 
   constructor(
     private readonly client: KafkaClient,
     options?: AdminOptions,
   ) {
     this.defaultApiTimeoutMs = options?.defaultApiTimeoutMs ?? 60_000;
+    this.context = { client, defaultApiTimeoutMs: this.defaultApiTimeoutMs };
   }
 
   /** Creates topics through the controller; per-topic results (TOPIC_ALREADY_EXISTS etc. as errors). */
@@ -336,79 +320,58 @@ export class Admin {
   }
 
   /**
-   * DescribeConfigs for topic or broker resources. Topic resources go to any broker; a broker
-   * resource goes to that broker.
+   * DescribeConfigs: per resource its entries. Topic resources and the cluster-wide broker default go
+   * to any broker, a broker resource to that broker.
    */
-  async describeConfigs(
-    resources: readonly { type: number; name: string; configNames?: readonly string[] }[],
-    options?: { includeSynonyms?: boolean; includeDocumentation?: boolean },
+  describeConfigs(
+    resources: readonly (ConfigResource & { configNames?: readonly string[] })[],
+    options?: { includeSynonyms?: boolean; includeDocumentation?: boolean; timeoutMs?: number },
   ): Promise<ConfigResourceResult[]> {
-    const groups = new Map<number, typeof resources[number][]>(); // broker id (-1 = any) → resources
-    for (const r of resources) {
-      const target = r.type === ConfigResourceType.BROKER || r.type === ConfigResourceType.BROKER_LOGGER ? Number(r.name) : -1;
-      const list = groups.get(target) ?? [];
-      list.push(r);
-      groups.set(target, list);
-    }
-    const results = new Map<string, ConfigResourceResult>();
-    for (const [target, list] of groups) {
-      const response = await this.withRetries(async () => {
-        const conn = target >= 0 ? await this.client.connectionTo(target) : await this.client.anyConnection();
-        const version = conn.pickVersion(ApiKeys.DescribeConfigs, 0, 4);
-        const request = {
-          resources: list.map((r) => ({
-            resourceType: r.type,
-            resourceName: r.name,
-            configurationKeys: r.configNames ? [...r.configNames] : null,
-          })),
-          includeSynonyms: version >= 1 ? (options?.includeSynonyms ?? false) : false,
-          includeDocumentation: version >= 3 ? (options?.includeDocumentation ?? false) : false,
-        } as RequestInputOf<typeof ApiKeys.DescribeConfigs>;
-        return { version, body: await conn.request(ApiKeys.DescribeConfigs, version, request) };
-      }, 'describeConfigs');
-      for (const r of response.body.results) {
-        results.set(`${r.resourceType}:${r.resourceName}`, {
-          resourceType: r.resourceType,
-          resourceName: r.resourceName,
-          error: r.errorCode === ErrorCode.NONE ? null : new KafkaResponseError(r.errorCode, { message: r.errorMessage }),
-          entries: r.configs.map((c) => {
-            const source = response.version >= 1 ? c.configSource : c.isDefault ? ConfigSource.DEFAULT_CONFIG : ConfigSource.UNKNOWN;
-            return {
-              name: c.name,
-              value: c.value,
-              source,
-              isDefault: source === ConfigSource.DEFAULT_CONFIG,
-              isReadOnly: c.readOnly,
-              isSensitive: c.isSensitive,
-              synonyms: c.synonyms.map((s) => ({ name: s.name, value: s.value, source: s.source })),
-              type: c.configType,
-              documentation: c.documentation,
-            };
-          }),
-        });
-      }
-    }
-    return resources.map(
-      (r) =>
-        results.get(`${r.type}:${r.name}`) ?? {
-          resourceType: r.type,
-          resourceName: r.name,
-          error: new KafkaResponseError(ErrorCode.UNKNOWN_SERVER_ERROR, { message: 'No result in the response' }),
-          entries: [],
-        },
-    );
+    return describeConfigs(this.context, resources, options);
+  }
+
+  /** IncrementalAlterConfigs (SET, DELETE, APPEND, SUBTRACT per entry); per-resource results. */
+  incrementalAlterConfigs(
+    resources: readonly (ConfigResource & { configs: readonly AlterConfigOp[] })[],
+    options?: { validateOnly?: boolean; timeoutMs?: number },
+  ): Promise<AlterConfigsResult[]> {
+    return incrementalAlterConfigs(this.context, resources, options);
+  }
+
+  /** AlterConfigs (legacy): each resource's whole new set of dynamic configs; per-resource results. */
+  alterConfigs(
+    resources: readonly (ConfigResource & { configs: readonly { name: string; value: string | null }[] })[],
+    options?: { validateOnly?: boolean; timeoutMs?: number },
+  ): Promise<AlterConfigsResult[]> {
+    return alterConfigs(this.context, resources, options);
+  }
+
+  /** AlterPartitionReassignments: start (replicas) or cancel (null) reassignments; per-partition results. */
+  alterPartitionReassignments(
+    targets: readonly ReassignmentTarget[],
+    options?: { timeoutMs?: number },
+  ): Promise<PartitionResult[]> {
+    return alterPartitionReassignments(this.context, targets, options);
+  }
+
+  /** ListPartitionReassignments: the ongoing reassignments of `partitions` (all when null or omitted). */
+  listPartitionReassignments(
+    partitions?: readonly TopicPartition[] | null,
+    options?: { timeoutMs?: number },
+  ): Promise<PartitionReassignment[]> {
+    return listPartitionReassignments(this.context, partitions ?? null, options);
+  }
+
+  /** ElectLeaders (PREFERRED or UNCLEAN) for `partitions`, or every partition when null; per-partition results. */
+  electLeaders(
+    electionType: ElectionType,
+    partitions: readonly TopicPartition[] | null,
+    options?: { timeoutMs?: number },
+  ): Promise<PartitionResult[]> {
+    return electLeaders(this.context, { electionType, partitions }, options);
   }
 
   private withRetries<T>(fn: () => Promise<T>, operation: string): Promise<T> {
-    return this.client.retry(fn, {
-      timeoutMs: this.defaultApiTimeoutMs,
-      operation,
-      retriable: isRetriable,
-      // Stale metadata (NOT_CONTROLLER, LEADER_NOT_AVAILABLE...) is refreshed; a connection failure
-      // is simply retried, the next attempt fetching metadata anyway.
-      onRetry: async (err) => {
-        if (err instanceof KafkaResponseError) await this.client.fetchMetadata([]).catch(() => undefined);
-      },
-    });
+    return adminRetry(this.context, fn, { operation });
   }
 }
