@@ -5,12 +5,9 @@
  * per-broker resource names, anything else to any broker; Metadata lists the topics and brokers when no
  * entity name is given.
  */
-import { Admin, ConfigResourceType } from '../client/admin';
-import { KafkaResponseError, isRetriable } from '../client/client-errors';
+import { Admin, AlterConfigOpType, ConfigResourceType } from '../client/admin';
 import { KafkaClient, type ClientLogger } from '../client/kafka-client';
-import type { BrokerConnection } from '../client/broker-connection';
 import { InvalidConfigurationError } from '../common/kafka-error';
-import { ApiKeys, ErrorCode, type RequestInputOf } from '../protocol';
 import { validateTopicName } from '../zk/admin-zk-client';
 import { IllegalArgumentError } from './topic-command-support';
 import { clientSettingsFrom } from './topic-service-admin';
@@ -87,11 +84,15 @@ export class AdminConfigService {
     const invalid = toDelete.filter((name) => !old.has(name));
     if (invalid.length > 0) throw new InvalidConfigurationError(`Invalid config(s): ${invalid.join(',')}`);
     if (entityType === 'topics') {
-      const ops = [
-        ...Object.entries(toAdd).map(([name, value]) => ({ name, configOperation: 0, value })),
-        ...toDelete.map((name) => ({ name, configOperation: 1, value: '' })),
+      const configs = [
+        ...Object.entries(toAdd).map(([name, value]) => ({ name, op: AlterConfigOpType.SET, value })),
+        // Kafka's ConfigCommand sends DELETE with an empty value.
+        ...toDelete.map((name) => ({ name, op: AlterConfigOpType.DELETE, value: '' })),
       ];
-      await this.alter(ApiKeys.IncrementalAlterConfigs, { type: ConfigResourceType.TOPIC, name: entityName, configs: ops });
+      const [result] = await this.admin.incrementalAlterConfigs([{ type: ConfigResourceType.TOPIC, name: entityName, configs }], {
+        timeoutMs: ALTER_TIMEOUT_MS,
+      });
+      if (result!.error) throw result!.error;
     } else {
       const entries = new Map<string, string | null>([...old].map(([name, e]) => [name, e.value]));
       for (const [name, value] of Object.entries(toAdd)) entries.set(name, value);
@@ -103,7 +104,10 @@ export class AdminConfigService {
         );
       }
       const configs = [...entries].map(([name, value]) => ({ name, value }));
-      await this.alter(ApiKeys.AlterConfigs, { type: ConfigResourceType.BROKER, name: entityName, configs });
+      const [result] = await this.admin.alterConfigs([{ type: ConfigResourceType.BROKER, name: entityName, configs }], {
+        timeoutMs: ALTER_TIMEOUT_MS,
+      });
+      if (result!.error) throw result!.error;
     }
     if (entityName !== '') this.io.out(`Completed updating config for ${entityType.slice(0, -1)} ${entityName}.\n`);
     else this.io.out(`Completed updating default config for ${entityType} in the cluster.\n`);
@@ -136,55 +140,9 @@ export class AdminConfigService {
     return entries.filter((e) => options.describeAll || e.source === dynamicSource).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  /** A connection to the broker a per-broker resource names, else to any broker (Kafka's Admin routing). */
-  private connectionFor(type: number, name: string): Promise<BrokerConnection> {
-    return type === ConfigResourceType.BROKER && name !== '' ? this.client.connectionTo(Number(name)) : this.client.anyConnection();
-  }
-
   private async describeConfigs(type: number, name: string, includeSynonyms: boolean): Promise<DescribedEntry[]> {
-    const result = await this.withRetries(async () => {
-      const conn = await this.connectionFor(type, name);
-      const version = conn.pickVersion(ApiKeys.DescribeConfigs, 1, 4);
-      const request = {
-        resources: [{ resourceType: type, resourceName: name, configurationKeys: null }],
-        includeSynonyms,
-        includeDocumentation: false,
-      } as RequestInputOf<typeof ApiKeys.DescribeConfigs>;
-      const response = await conn.request(ApiKeys.DescribeConfigs, version, request);
-      return response.results[0];
-    }, DESCRIBE_TIMEOUT_MS, 'describeConfigs');
-    if (result === undefined) throw new KafkaResponseError(ErrorCode.UNKNOWN_SERVER_ERROR, { message: 'No result in the response' });
-    if (result.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(result.errorCode, { message: result.errorMessage });
-    return result.configs.map((c) => ({ name: c.name, value: c.value, source: c.configSource, isSensitive: c.isSensitive, synonyms: c.synonyms }));
-  }
-
-  private async alter(
-    apiKey: typeof ApiKeys.AlterConfigs | typeof ApiKeys.IncrementalAlterConfigs,
-    resource: { type: number; name: string; configs: { name: string; value: string | null; configOperation?: number }[] },
-  ): Promise<void> {
-    const result = await this.withRetries(async () => {
-      const conn = await this.connectionFor(resource.type, resource.name);
-      const maxVersion = apiKey === ApiKeys.AlterConfigs ? 2 : 1;
-      const version = conn.pickVersion(apiKey, 0, maxVersion);
-      const request = {
-        resources: [{ resourceType: resource.type, resourceName: resource.name, configs: resource.configs }],
-        validateOnly: false,
-      };
-      const response = await conn.request(apiKey, version, request as RequestInputOf<typeof apiKey>);
-      return response.responses[0];
-    }, ALTER_TIMEOUT_MS, apiKey === ApiKeys.AlterConfigs ? 'alterConfigs' : 'incrementalAlterConfigs');
-    if (result === undefined) throw new KafkaResponseError(ErrorCode.UNKNOWN_SERVER_ERROR, { message: 'No result in the response' });
-    if (result.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(result.errorCode, { message: result.errorMessage });
-  }
-
-  private withRetries<T>(fn: () => Promise<T>, timeoutMs: number, operation: string): Promise<T> {
-    return this.client.retry(fn, {
-      timeoutMs,
-      operation,
-      retriable: isRetriable,
-      onRetry: async () => {
-        await this.client.fetchMetadata([]).catch(() => undefined);
-      },
-    });
+    const [result] = await this.admin.describeConfigs([{ type, name }], { includeSynonyms });
+    if (result!.error) throw result!.error;
+    return result!.entries;
   }
 }

@@ -10,10 +10,10 @@
  * exception on stderr (exit 1), as the command's mainNoExit does; no arguments or --help print the option table.
  */
 import * as fs from 'node:fs';
+import { Admin, type PartitionResult } from '../client/admin';
 import { KafkaClient } from '../client/kafka-client';
-import { KafkaResponseError, OperationTimeoutError, isRetriable } from '../client/client-errors';
-import { ApiKeys, ErrorCode, errorInfo } from '../protocol';
-import { javaStringHash } from '../zk/znodes/key-order';
+import { KafkaResponseError, OperationTimeoutError } from '../client/client-errors';
+import { ErrorCode, errorInfo } from '../protocol';
 import { clientOptionsFromProps } from './client-config';
 import { OptionException, OptionParser, type ParsedOptions } from './command-line';
 import {
@@ -26,6 +26,7 @@ import {
   toolClientLogger,
   type ToolIO,
 } from './tool-support';
+import { DecodeJson, JsonMappingError, type TopicPartitionName, javaHashSetOrder, topicPartitionHash } from './tool-json';
 
 const HELP = 'This tool attempts to elect a new leader for a set of topic partitions. The type of elections supported ' +
   'are preferred replicas and unclean replicas.';
@@ -39,12 +40,6 @@ export class LeaderElectionCommandError extends Error {
   constructor(message: string, readonly javaClass = 'org.apache.kafka.server.common.AdminCommandFailedException') {
     super(message);
   }
-}
-
-/** A topic partition named as Kafka prints it (`t-0`). */
-export interface TopicPartitionName {
-  readonly topic: string;
-  readonly partition: number;
 }
 
 function buildParser(): OptionParser {
@@ -94,32 +89,6 @@ function electionTypeOf(value: string): 0 | 1 {
   return i as 0 | 1;
 }
 
-/** A JSON value of the wrong shape, with the message Jackson's JsonMappingException carries in Kafka's tools. */
-export class JsonMappingError extends Error {
-  override readonly name = 'JsonMappingError';
-}
-
-/** Kafka's DecodeJson / JsonObject reads (server-util Json), failing as they do. */
-export const DecodeJson = {
-  field(obj: unknown, name: string): unknown {
-    const v = obj !== null && typeof obj === 'object' ? (obj as Record<string, unknown>)[name] : undefined;
-    if (v === undefined) throw new JsonMappingError(`No such field exists: \`${name}\``);
-    return v;
-  },
-  int(v: unknown): number {
-    if (typeof v !== 'number' || !Number.isInteger(v)) throw new JsonMappingError(`Expected \`Int\` value, received ${JSON.stringify(v)}`);
-    return v;
-  },
-  string(v: unknown): string {
-    if (typeof v !== 'string') throw new JsonMappingError(`Expected \`String\` value, received ${JSON.stringify(v)}`);
-    return v;
-  },
-  list<T>(v: unknown, item: (x: unknown) => T): T[] {
-    if (!Array.isArray(v)) throw new JsonMappingError(`Expected JSON array, received ${JSON.stringify(v)}`);
-    return v.map(item);
-  },
-} as const;
-
 /** Reads `{"partitions":[{"topic":..,"partition":..}]}` as LeaderElectionCommand.parseReplicaElectionData does. */
 export function parseReplicaElectionData(text: string): TopicPartitionName[] {
   let json: unknown;
@@ -158,75 +127,21 @@ export function parseReplicaElectionData(text: string): TopicPartitionName[] {
   return [...new Map(partitions.map((tp) => [`${tp.topic}-${tp.partition}`, tp])).values()];
 }
 
-/**
- * The iteration order of a java.util.HashSet (or HashMap keys) holding `items` added in order: by bucket of the
- * spread hash in the final table (16 slots, doubled past 75% load), insertion order within a bucket. Kafka's
- * tools print sets in this order.
- */
-export function javaHashSetOrder<T>(items: readonly T[], hashCode: (item: T) => number): T[] {
-  let capacity = 16;
-  while (items.length > capacity * 0.75) capacity *= 2;
-  const bucket = (item: T) => {
-    const h = hashCode(item) | 0;
-    return (h ^ (h >>> 16)) & (capacity - 1);
-  };
-  return items.map((item, i) => ({ item, i, b: bucket(item) })).sort((x, y) => x.b - y.b || x.i - y.i).map((e) => e.item);
-}
-
-/** org.apache.kafka.common.TopicPartition#hashCode. */
-export function topicPartitionHash(tp: TopicPartitionName): number {
-  return (Math.imul(31, 31 + tp.partition) + javaStringHash(tp.topic)) | 0;
-}
-
-/** Per partition: null when a leader was elected, else the error (as the admin client's exception). */
-async function electLeaders(
-  client: KafkaClient,
-  request: { electionType: 0 | 1; partitions: TopicPartitionName[] | null; timeoutMs: number },
-): Promise<Array<{ tp: TopicPartitionName; error: KafkaResponseError | null }>> {
-  const { electionType, partitions, timeoutMs } = request;
-  const grouped = partitions === null ? null : [...partitions.reduce((m, tp) => m.set(tp.topic, [...(m.get(tp.topic) ?? []), tp.partition]),
-    new Map<string, number[]>())].map(([topic, ps]) => ({ topic, partitions: ps }));
-  return client.retry(async () => {
-    const conn = await client.controllerConnection();
-    // UNCLEAN needs v1 (the election type field).
-    const version = conn.pickVersion(ApiKeys.ElectLeaders, electionType === 1 ? 1 : 0, 2);
-    const response = await conn.request(ApiKeys.ElectLeaders, version, { electionType, topicPartitions: grouped, timeoutMs },
-      { timeoutMs: client.requestTimeoutMs + timeoutMs });
-    if (response.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(response.errorCode);
-    const results = response.replicaElectionResults.flatMap((t) => t.partitionResult.map((p) => ({
-      tp: { topic: t.topic, partition: p.partitionId },
-      error: p.errorCode === ErrorCode.NONE ? null : new KafkaResponseError(p.errorCode, { message: p.errorMessage }),
-    })));
-    // A controller that just lost its role answers NOT_CONTROLLER for everything: ask the new one.
-    if (results.length > 0 && results.every((r) => r.error?.code === ErrorCode.NOT_CONTROLLER)) {
-      throw new KafkaResponseError(ErrorCode.NOT_CONTROLLER);
-    }
-    return results;
-  }, {
-    timeoutMs,
-    operation: 'electLeaders',
-    retriable: isRetriable,
-    onRetry: async () => {
-      await client.fetchMetadata([]).catch(() => undefined);
-    },
-  });
-}
-
 /** Prints the election results as LeaderElectionCommand does; throws when some partition failed. */
-function printResults(io: ToolIO, type: string, results: Array<{ tp: TopicPartitionName; error: KafkaResponseError | null }>): void {
+function printResults(io: ToolIO, type: string, results: readonly PartitionResult[]): void {
   const name = (tp: TopicPartitionName) => `${tp.topic}-${tp.partition}`;
-  const ordered = javaHashSetOrder(results, (r) => topicPartitionHash(r.tp));
+  const ordered = javaHashSetOrder(results, topicPartitionHash);
   const succeeded = ordered.filter((r) => r.error === null);
   const noop = ordered.filter((r) => r.error?.code === ErrorCode.ELECTION_NOT_NEEDED);
   const failed = ordered.filter((r) => r.error !== null && r.error.code !== ErrorCode.ELECTION_NOT_NEEDED);
   if (succeeded.length > 0) {
-    io.out(`Successfully completed leader election (${type}) for partitions ${succeeded.map((r) => name(r.tp)).join(', ')}\n`);
+    io.out(`Successfully completed leader election (${type}) for partitions ${succeeded.map(name).join(', ')}\n`);
   }
-  if (noop.length > 0) io.out(`Valid replica already elected for partitions ${noop.map((r) => name(r.tp)).join(', ')}\n`);
+  if (noop.length > 0) io.out(`Valid replica already elected for partitions ${noop.map(name).join(', ')}\n`);
   if (failed.length > 0) {
-    for (const { tp, error } of failed) {
-      const e = error!;
-      io.out(`Error completing leader election (${type}) for partition: ${name(tp)}: ` +
+    for (const r of failed) {
+      const e = r.error!;
+      io.out(`Error completing leader election (${type}) for partition: ${name(r)}: ` +
         `${kafkaExceptionClass(e.code, errorInfo(e.code).name)}: ${e.message}\n`);
     }
     throw new LeaderElectionCommandError(`${failed.length} replica(s) could not be elected`);
@@ -277,9 +192,9 @@ export async function kafkaLeaderElectionMain(args: string[], io: ToolIO): Promi
       bootstrapServers: options.valueOf('bootstrap-server')!,
       logger: toolClientLogger(io, 'org.apache.kafka.clients.NetworkClient'),
     });
-    let results: Array<{ tp: TopicPartitionName; error: KafkaResponseError | null }>;
+    let results: PartitionResult[];
     try {
-      results = await electLeaders(client, { electionType, partitions: fromFile ?? single, timeoutMs });
+      results = await new Admin(client, { defaultApiTimeoutMs: timeoutMs }).electLeaders(electionType, fromFile ?? single);
     } catch (err) {
       if (!(err instanceof OperationTimeoutError)) throw err;
       io.out('Timeout waiting for election results\n');

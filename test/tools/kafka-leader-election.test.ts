@@ -6,12 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  javaHashSetOrder,
-  kafkaLeaderElectionMain,
-  parseReplicaElectionData,
-  topicPartitionHash,
-} from '../../src/tools/kafka-leader-election';
+import { kafkaLeaderElectionMain, parseReplicaElectionData } from '../../src/tools/kafka-leader-election';
+import { javaHashSetOrder, topicPartitionHash } from '../../src/tools/tool-json';
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
