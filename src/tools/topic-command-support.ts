@@ -7,7 +7,9 @@
  *   Topic: t\tTopicId: <id>\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: k=v,...
  *   \tTopic: t\tPartition: 0\tLeader: 0\tReplicas: 0\tIsr: 0\tElr: N/A\tLastKnownElr: N/A
  *
- * (ZooKeeper-mode brokers have no ELR, so 3.9 prints N/A for both.)
+ * (ZooKeeper-mode brokers have no ELR, so 3.9 prints N/A for both.) A partition being reassigned gets
+ * `\tAdding Replicas: 2\tRemoving Replicas: 0` before `Elr`, and its replication factor (topic line,
+ * --under-replicated-partitions) is that of the target: its replicas minus the ones being added.
  */
 
 import { validateTopicConfigs } from '../config/log-config-builder';
@@ -163,6 +165,32 @@ export interface PartitionDescriptionLine {
   markedForDeletion: boolean;
   /** min.insync.replicas of the topic, when known. */
   minIsr: number | undefined;
+  /** The partition's ongoing reassignment (ListPartitionReassignments), if any. */
+  reassignment?: OngoingReassignment | null;
+}
+
+/** An ongoing reassignment of a partition, as Kafka's PartitionReassignment. */
+export interface OngoingReassignment {
+  replicas: readonly number[];
+  addingReplicas: readonly number[];
+  removingReplicas: readonly number[];
+}
+
+/**
+ * TopicCommand.isReassignmentInProgress: some replica of the partition is still being added or
+ * removed. (The reassignment may have completed between listing it and reading the partition.)
+ */
+export function isReassignmentInProgress(replicas: readonly number[], reassignment: OngoingReassignment | null | undefined): boolean {
+  if (!reassignment) return false;
+  const changing = new Set([...reassignment.addingReplicas, ...reassignment.removingReplicas]);
+  return replicas.some((r) => changing.has(r));
+}
+
+/** TopicCommand.getReplicationFactor: the target's size while a reassignment runs, else the replicas'. */
+export function replicationFactorOf(replicas: readonly number[], reassignment: OngoingReassignment | null | undefined): number {
+  return isReassignmentInProgress(replicas, reassignment)
+    ? reassignment!.replicas.length - reassignment!.addingReplicas.length
+    : replicas.length;
 }
 
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
@@ -185,6 +213,10 @@ export function formatPartitionDescription(d: PartitionDescriptionLine): string 
   line += `\tLeader: ${d.leader === null ? 'none' : d.leader}`;
   line += `\tReplicas: ${d.replicas.join(',')}`;
   line += `\tIsr: ${d.isr.join(',')}`;
+  if (d.reassignment) {
+    line += `\tAdding Replicas: ${d.reassignment.addingReplicas.join(',')}`;
+    line += `\tRemoving Replicas: ${d.reassignment.removingReplicas.join(',')}`;
+  }
   line += '\tElr: N/A';
   line += '\tLastKnownElr: N/A';
   if (d.markedForDeletion) line += '\tMarkedForDeletion: true';
@@ -223,7 +255,7 @@ export class DescribeOptions {
   /** Whether a partition line is printed. */
   shouldPrintPartition(p: PartitionDescriptionLine): boolean {
     const hasLeader = p.leader !== null;
-    const underReplicated = p.replicas.length - p.isr.length > 0;
+    const underReplicated = replicationFactorOf(p.replicas, p.reassignment) - p.isr.length > 0;
     const unavailable = !hasLeader || !this.liveBrokers.has(p.leader!);
     const underMinIsr = p.minIsr !== undefined && (!hasLeader || p.isr.length < p.minIsr);
     const atMinIsr = p.minIsr !== undefined && p.minIsr === p.isr.length;

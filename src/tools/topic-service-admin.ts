@@ -1,10 +1,12 @@
 /**
  * kafka-topics through `--bootstrap-server`: Kafka 3.9's TopicCommand.TopicService, on the project's
  * admin client (CreateTopics / DeleteTopics / CreatePartitions to the controller, Metadata for listing
- * and describing, DescribeConfigs for the `Configs:` column and min.insync.replicas).
+ * and describing, DescribeConfigs for the `Configs:` column and min.insync.replicas,
+ * ListPartitionReassignments for the `Adding Replicas` / `Removing Replicas` of partitions being moved).
  */
 
-import { Admin, ConfigResourceType } from '../client/admin';
+import { Admin, ConfigResourceType, type PartitionReassignment, type TopicPartition } from '../client/admin';
+import { KafkaResponseError, UnsupportedVersionError } from '../client/client-errors';
 import { KafkaClient, type ClientLogger } from '../client/kafka-client';
 import { ErrorCode } from '../protocol';
 import {
@@ -13,6 +15,7 @@ import {
   ensureTopicExists,
   filterTopics,
   printTopicAndPartitions,
+  replicationFactorOf,
   type DescribeFilters,
 } from './topic-command-support';
 import type { ToolIO } from './tool-support';
@@ -143,6 +146,9 @@ export class AdminTopicService implements TopicService {
     );
     const cluster = await this.admin.describeCluster();
     const describe = new DescribeOptions(req.filters, new Set(cluster.brokers.map((b) => b.nodeId)));
+    const reassignments = await this.listAllReassignments(
+      descriptions.flatMap((d) => d.partitions.map((p) => ({ topic: d.name, partition: p.partition }))),
+    );
     for (const td of descriptions) {
       const config = configs.find((c) => c.resourceName === td.name)!;
       if (config.error) throw config.error;
@@ -155,7 +161,7 @@ export class AdminTopicService implements TopicService {
           topic: td.name,
           topicId: td.topicId,
           numPartitions: td.partitions.length,
-          replicationFactor: sorted[0]?.replicas.length ?? 0,
+          replicationFactor: sorted[0] ? replicationFactorOf(sorted[0].replicas, reassignments.get(`${td.name}-${sorted[0].partition}`)) : 0,
           configs: config.entries.filter((e) => !e.isDefault).map((e) => ({ name: e.name, value: e.value })),
           markedForDeletion: false,
         },
@@ -167,6 +173,7 @@ export class AdminTopicService implements TopicService {
           isr: p.isr,
           markedForDeletion: false,
           minIsr,
+          reassignment: reassignments.get(`${td.name}-${p.partition}`) ?? null,
         })),
       });
     }
@@ -182,6 +189,21 @@ export class AdminTopicService implements TopicService {
 
   async close(): Promise<void> {
     await this.client.close();
+  }
+
+  /**
+   * TopicService.listAllReassignments: the ongoing reassignments of the partitions by `topic-partition`;
+   * none when the brokers do not serve ListPartitionReassignments or the principal may not use it.
+   */
+  private async listAllReassignments(partitions: TopicPartition[]): Promise<Map<string, PartitionReassignment>> {
+    try {
+      const listed = await this.admin.listPartitionReassignments(partitions);
+      return new Map(listed.map((r) => [`${r.topic}-${r.partition}`, r]));
+    } catch (err) {
+      if (err instanceof UnsupportedVersionError) return new Map();
+      if (err instanceof KafkaResponseError && err.code === ErrorCode.CLUSTER_AUTHORIZATION_FAILED) return new Map();
+      throw err;
+    }
   }
 
   private async getTopics(include: string | undefined, excludeInternal: boolean): Promise<string[]> {

@@ -4,13 +4,15 @@
  * no broker involved. Create writes /config/topics/<t> then /brokers/topics/<t> (Kafka's replica
  * placement over the registered brokers, rack-aware unless --disable-rack-aware); delete creates
  * /admin/delete_topics/<t>; alter --partitions rewrites the topic's assignment (the controller then
- * creates the new partitions); describe reads the assignment and the partition state znodes.
+ * creates the new partitions); describe reads the assignment (with the replicas a reassignment is adding
+ * and removing) and the partition state znodes.
  * Output lines are those of Kafka 3.9's tool, so both back-ends print the same thing.
  */
 
 import { validateTopicConfigs } from '../config/log-config-builder';
 import { RackAwareMode } from '../zk/admin-zk-client';
 import { KafkaZkClient } from '../zk/kafka-zk-client';
+import type { ReplicaAssignment } from '../zk/zk-types';
 import {
   AdminCommandError,
   DescribeOptions,
@@ -19,9 +21,22 @@ import {
   filterTopics,
   isInternalTopic,
   printTopicAndPartitions,
+  replicationFactorOf,
+  type OngoingReassignment,
 } from './topic-command-support';
 import type { TopicCommandRequest, TopicService } from './topic-service-admin';
 import type { ToolIO } from './tool-support';
+
+/**
+ * The ongoing reassignment of a partition from its topic znode: the controller keeps the replicas being
+ * added and removed there (`adding_replicas` / `removing_replicas`) until the move completes, for
+ * reassignments submitted through the API and through /admin/reassign_partitions alike; they are what
+ * its ListPartitionReassignments answers. Kafka 2.x's ZooKeeper-mode describe printed none.
+ */
+function reassignmentOf(a: ReplicaAssignment): OngoingReassignment | null {
+  if (a.addingReplicas.length === 0 && a.removingReplicas.length === 0) return null;
+  return { replicas: a.replicas, addingReplicas: a.addingReplicas, removingReplicas: a.removingReplicas };
+}
 
 /** kafka-topics over ZooKeeper. */
 export class ZooKeeperTopicService implements TopicService {
@@ -127,6 +142,7 @@ export class ZooKeeperTopicService implements TopicService {
           s.state.leaderAndIsr,
         ]),
       );
+      const first = assigned.assignment.get(partitionIds[0]!)!;
       const minIsr = overrides['min.insync.replicas'] !== undefined ? Number(overrides['min.insync.replicas']) : undefined;
       printTopicAndPartitions(this.io, {
         options: describe,
@@ -134,7 +150,7 @@ export class ZooKeeperTopicService implements TopicService {
           topic,
           topicId: assigned.topicId,
           numPartitions: assigned.assignment.size,
-          replicationFactor: assigned.assignment.get(partitionIds[0]!)!.replicas.length,
+          replicationFactor: replicationFactorOf(first.replicas, reassignmentOf(first)),
           configs: Object.entries(overrides).map(([name, value]) => ({ name, value })),
           markedForDeletion,
         },
@@ -148,6 +164,7 @@ export class ZooKeeperTopicService implements TopicService {
             isr: state ? [...state.isr] : [],
             markedForDeletion,
             minIsr,
+            reassignment: reassignmentOf(assigned.assignment.get(partition)!),
           };
         }),
       });
