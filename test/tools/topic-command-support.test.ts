@@ -1,5 +1,5 @@
 // kafka-topics helpers: Kafka's include-list regex, --replica-assignment and --config parsing, and the
-// exact describe lines of Kafka 3.9 with the report filters.
+// exact describe lines of Kafka 3.9 with the report filters and the fields of a partition being reassigned.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +15,7 @@ import {
   parseReplicaAssignment,
   parseTopicConfigs,
   printTopicAndPartitions,
+  replicationFactorOf,
   type DescribeFilters,
 } from '../../src/tools/topic-command-support';
 
@@ -113,4 +114,29 @@ test('report filters select partitions as Kafka does', () => {
   assert.deepEqual(run({ underMinIsr: true }), ['Partition: 1', 'Partition: 2']);
   assert.deepEqual(run({ atMinIsr: true }), ['Partition: 0', 'Partition: 3']);
   assert.deepEqual(run({ topicsWithOverrides: true }), []);
+});
+
+test('a partition being reassigned shows Adding/Removing Replicas before Elr, and the target replication factor', () => {
+  const reassignment = { replicas: [1, 2, 0], addingReplicas: [2], removingReplicas: [0] };
+  assert.equal(
+    formatPartitionDescription({ topic: 't', partition: 0, leader: 0, replicas: [1, 2, 0], isr: [0, 1], markedForDeletion: false, minIsr: 1, reassignment }),
+    '\tTopic: t\tPartition: 0\tLeader: 0\tReplicas: 1,2,0\tIsr: 0,1\tAdding Replicas: 2\tRemoving Replicas: 0\tElr: N/A\tLastKnownElr: N/A\n',
+  );
+  // Only removing (a shrink): the adding list prints empty, as Kafka's joining of an empty list.
+  assert.equal(
+    formatPartitionDescription({ topic: 't', partition: 1, leader: 1, replicas: [1, 2], isr: [1, 2], markedForDeletion: false, minIsr: 1,
+      reassignment: { replicas: [1, 2], addingReplicas: [], removingReplicas: [2] } }),
+    '\tTopic: t\tPartition: 1\tLeader: 1\tReplicas: 1,2\tIsr: 1,2\tAdding Replicas: \tRemoving Replicas: 2\tElr: N/A\tLastKnownElr: N/A\n',
+  );
+  assert.equal(replicationFactorOf([1, 2, 0], reassignment), 2);
+  // Completed between ListPartitionReassignments and Metadata: none of its changing replicas is left.
+  assert.equal(replicationFactorOf([3, 4], { replicas: [1, 2, 0], addingReplicas: [2], removingReplicas: [0] }), 2);
+  assert.equal(replicationFactorOf([1, 2, 0], null), 3);
+
+  // --under-replicated-partitions compares the ISR with the target's size.
+  const filters: DescribeFilters = { underReplicated: true, unavailable: false, underMinIsr: false, atMinIsr: false, topicsWithOverrides: false };
+  const options = new DescribeOptions(filters, new Set([0, 1]));
+  const moving = { topic: 't', partition: 0, leader: 0, replicas: [1, 2, 0], isr: [0, 1], markedForDeletion: false, minIsr: 1 };
+  assert.equal(options.shouldPrintPartition({ ...moving, reassignment }), false);
+  assert.equal(options.shouldPrintPartition({ ...moving, reassignment: null }), true);
 });
