@@ -5,8 +5,7 @@
  * `--process-role=broker` selects brokers (every ZooKeeper-mode server is one; `controller` selects none).
  */
 
-import * as os from 'node:os';
-import { brokerIdOf, brokerMainIndex, listProcesses } from './process-finder';
+import { brokerIdOf, brokerMainIndex, listProcesses, stopProcesses } from './process-finder';
 import { runTool, type ToolIO } from './tool-support';
 
 /** Runs kafka-server-stop with `args`; resolves with the exit code. */
@@ -15,36 +14,22 @@ export async function kafkaServerStopMain(
   io: ToolIO,
   options: { env?: NodeJS.ProcessEnv } = {},
 ): Promise<number> {
-  const env = options.env ?? process.env;
-  const signal = (env.SIGNAL ?? 'TERM').toUpperCase().replace(/^SIG/, '');
-  const signame = `SIG${signal}` as NodeJS.Signals;
-  if (!(signame in os.constants.signals)) {
-    io.err(`kill: ${signal}: invalid signal specification\n`);
-    return 1;
-  }
   let nodeId: number | undefined;
   let role: string | undefined;
   for (const arg of args) {
     if (arg.startsWith('--node-id=')) nodeId = Number(arg.slice('--node-id='.length));
     else if (arg.startsWith('--process-role=')) role = arg.slice('--process-role='.length);
   }
-  let brokers = listProcesses().filter((p) => brokerMainIndex(p.argv) >= 0);
-  if (role !== undefined && role !== 'broker') brokers = [];
-  if (nodeId !== undefined) brokers = brokers.filter((p) => brokerIdOf(p) === nodeId);
-  if (brokers.length === 0) {
-    io.out('No kafka server to stop\n');
-    return 1;
-  }
-  let status = 0;
-  for (const p of brokers) {
-    try {
-      process.kill(p.pid, signame);
-    } catch (err) {
-      io.err(`kill: (${p.pid}) - ${(err as NodeJS.ErrnoException).code === 'EPERM' ? 'Operation not permitted' : 'No such process'}\n`);
-      status = 1;
-    }
-  }
-  return status;
+  return stopProcesses(io, {
+    env: options.env ?? process.env,
+    what: 'kafka server',
+    select: () => {
+      // Every ZooKeeper-mode server is a broker; the controller role selects none.
+      if (role !== undefined && role !== 'broker') return [];
+      const brokers = listProcesses().filter((p) => brokerMainIndex(p.argv) >= 0);
+      return nodeId === undefined ? brokers : brokers.filter((p) => brokerIdOf(p) === nodeId);
+    },
+  });
 }
 
 if (require.main === module) runTool((args, io) => kafkaServerStopMain(args, io));

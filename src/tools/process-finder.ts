@@ -1,11 +1,14 @@
 /**
- * Finds running processes by command line, for the stop scripts (Kafka's kafka-server-stop.sh and
- * zookeeper-server-stop.sh grep `ps ax` for `kafka.Kafka` / `QuorumPeerMain`). Reads /proc directly:
- * argument boundaries stay exact, and no external command is needed.
+ * Finds running processes by command line and signals them, for the stop scripts (Kafka's
+ * kafka-server-stop.sh and zookeeper-server-stop.sh grep `ps ax` for `kafka.Kafka` / `QuorumPeerMain`
+ * and `kill -s $SIGNAL` them). Reads /proc directly: argument boundaries stay exact, and no external
+ * command is needed.
  */
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import type { ToolIO } from './tool-support';
 
 /** A process and its arguments. */
 export interface ProcessInfo {
@@ -86,4 +89,36 @@ export function isZooKeeperServer(argv: readonly string[]): boolean {
     /(^|\/)java$/.test(argv[0]!) &&
     argv.some((a) => a === 'org.apache.zookeeper.server.quorum.QuorumPeerMain' || a === 'org.apache.zookeeper.server.ZooKeeperServerMain')
   );
+}
+
+/**
+ * What both stop scripts do once they know which processes to stop: check $SIGNAL (default TERM) as
+ * `kill -s` does, print `No <what> to stop` (exit 1) when `select` finds nothing, else signal each
+ * process, reporting the ones that could not be signalled as `kill` does (exit 1).
+ */
+export function stopProcesses(
+  io: ToolIO,
+  options: { env: NodeJS.ProcessEnv; what: string; select: () => ProcessInfo[] },
+): number {
+  const signal = (options.env.SIGNAL ?? 'TERM').toUpperCase().replace(/^SIG/, '');
+  const signame = `SIG${signal}` as NodeJS.Signals;
+  if (!(signame in os.constants.signals)) {
+    io.err(`kill: ${signal}: invalid signal specification\n`);
+    return 1;
+  }
+  const targets = options.select();
+  if (targets.length === 0) {
+    io.out(`No ${options.what} to stop\n`);
+    return 1;
+  }
+  let status = 0;
+  for (const p of targets) {
+    try {
+      process.kill(p.pid, signame);
+    } catch (err) {
+      io.err(`kill: (${p.pid}) - ${(err as NodeJS.ErrnoException).code === 'EPERM' ? 'Operation not permitted' : 'No such process'}\n`);
+      status = 1;
+    }
+  }
+  return status;
 }
