@@ -24,6 +24,8 @@ export interface LeaderAndIsrPartitionInfo {
 
 interface RemoteReplicaState {
   logEndOffset: number;
+  /** The follower's log start offset from its last fetch (-1 before its first); see lowWatermarkIfLeader. */
+  logStartOffset: number;
   lastCaughtUpTimeMs: number;
   lastFetchTimeMs: number;
   /** The leader's log end offset when this follower last fetched (Kafka's lastFetchLeaderLogEndOffset). */
@@ -96,7 +98,13 @@ export class Partition {
     this.remoteReplicas.clear();
     for (const id of state.replicas) {
       if (id === this.localBrokerId) continue;
-      this.remoteReplicas.set(id, { logEndOffset: -1, lastCaughtUpTimeMs: now, lastFetchTimeMs: now, lastFetchLeaderLogEndOffset: -1 });
+      this.remoteReplicas.set(id, {
+        logEndOffset: -1,
+        logStartOffset: -1,
+        lastCaughtUpTimeMs: now,
+        lastFetchTimeMs: now,
+        lastFetchLeaderLogEndOffset: -1,
+      });
     }
     this.leaderEpochStartOffset = log.logEndOffset;
     this.maybeIncrementLeaderHW();
@@ -119,10 +127,11 @@ export class Partition {
   }
 
   /**
-   * Records a follower's fetch position (its log end offset). A follower is caught up when it fetched from
-   * the leader's log end offset, or from where the leader's log ended at its previous fetch (Kafka's rule).
+   * Records a follower's fetch position (its log end offset) and its log start offset (Fetch v5+; -1
+   * leaves it as it was). A follower is caught up when it fetched from the leader's log end offset, or
+   * from where the leader's log ended at its previous fetch (Kafka's rule).
    */
-  updateFollowerFetchState(replicaId: number, logEndOffset: number): boolean {
+  updateFollowerFetchState(replicaId: number, logEndOffset: number, logStartOffset = -1): boolean {
     const state = this.remoteReplicas.get(replicaId);
     if (!state || !this.log) return false;
     const now = this.now();
@@ -132,9 +141,24 @@ export class Partition {
       state.lastCaughtUpTimeMs = Math.max(state.lastCaughtUpTimeMs, state.lastFetchTimeMs);
     }
     state.logEndOffset = logEndOffset;
+    if (logStartOffset >= 0) state.logStartOffset = logStartOffset;
     state.lastFetchTimeMs = now;
     state.lastFetchLeaderLogEndOffset = leaderEnd;
     return this.maybeIncrementLeaderHW();
+  }
+
+  /**
+   * The smallest log start offset over the leader and the followers whose brokers are alive (Kafka's
+   * lowWatermarkIfLeader): how far DeleteRecords has taken effect on every live replica. A follower that
+   * has not fetched since this broker became leader counts as -1.
+   */
+  lowWatermarkIfLeader(isAlive: (brokerId: number) => boolean): number {
+    if (!this.isLeader || !this.log) return -1;
+    let low = this.log.logStartOffset;
+    for (const [id, state] of this.remoteReplicas) {
+      if (isAlive(id) && state.logStartOffset < low) low = state.logStartOffset;
+    }
+    return low;
   }
 
   /** ISR members (other than the leader) that have not caught up within maxLagMs. */

@@ -17,6 +17,12 @@ import type { LogConfig } from '../log/log-config';
 import { KafkaError } from '../common/kafka-error';
 import type { MetadataCache } from '../metadata/metadata-cache';
 import { DelayedOperationPurgatory } from '../server/purgatory/delayed-operation';
+import {
+  deleteRecords,
+  type DelayedDeleteRecords,
+  type DeleteRecordsPartitionRequest,
+  type DeleteRecordsPartitionResult,
+} from './delete-records';
 import { DelayedFetch, type DelayedFetchPartition } from './delayed-fetch';
 import { DelayedProduce, type DelayedProducePartition } from './delayed-produce';
 import { Partition, type LeaderAndIsrPartitionInfo } from './partition';
@@ -85,6 +91,8 @@ export interface FetchPartitionRequest {
   fetchOffset: number;
   partitionMaxBytes: number;
   currentLeaderEpoch: number;
+  /** A follower's log start offset (Fetch v5+); -1 or absent when unknown. */
+  logStartOffset?: number;
 }
 
 export interface FetchParams {
@@ -120,6 +128,7 @@ export class ReplicaManager {
   private readonly partitions = new Map<string, Partition>();
   private readonly fetchPurgatory = new DelayedOperationPurgatory<DelayedFetch>('Fetch');
   private readonly producePurgatory = new DelayedOperationPurgatory<DelayedProduce>('Produce');
+  private readonly deleteRecordsPurgatory = new DelayedOperationPurgatory<DelayedDeleteRecords>('DeleteRecords');
   private readonly now: () => number;
   /** Highest controller epoch seen in a controller request. */
   controllerEpoch = 0;
@@ -302,9 +311,10 @@ export class ReplicaManager {
         result.errorCode = err instanceof KafkaError ? err.code : Errors.KAFKA_STORAGE_ERROR;
         continue;
       }
-      // Waiting fetches and produces learn about the new leadership at once.
+      // Waiting fetches, produces and record deletions learn about the new leadership at once.
       this.fetchPurgatory.checkAndComplete(key);
       this.producePurgatory.checkAndComplete(key);
+      this.deleteRecordsPurgatory.checkAndComplete(key);
     }
     if (followers.length > 0) await this.opts.fetcherManager?.addFetcherForPartitions(followers);
     return { errorCode: Errors.NONE, partitionErrors };
@@ -358,6 +368,7 @@ export class ReplicaManager {
         });
         this.fetchPurgatory.checkAndComplete(key);
         this.producePurgatory.checkAndComplete(key);
+        this.deleteRecordsPurgatory.checkAndComplete(key);
       } else {
         await this.opts.fetcherManager?.removeFetcherForPartitions([key]);
       }
@@ -488,6 +499,16 @@ export class ReplicaManager {
     });
   }
 
+  /** DeleteRecords on the partitions this broker leads: see delete-records.ts. */
+  deleteRecords(requests: readonly DeleteRecordsPartitionRequest[], opts: { timeoutMs: number }): Promise<DeleteRecordsPartitionResult[]> {
+    const ctx = {
+      getPartition: (topic: string, partition: number) => this.getPartition(topic, partition),
+      isAlive: (brokerId: number) => this.opts.metadataCache.hasAliveBroker(brokerId),
+      purgatory: this.deleteRecordsPurgatory,
+    };
+    return deleteRecords(ctx, requests, opts);
+  }
+
   /** Reads from local logs; waits in the fetch purgatory for minBytes up to maxWaitMs. */
   async fetchMessages(params: FetchParams): Promise<FetchPartitionResult[]> {
     const isFollower = params.replicaId >= 0;
@@ -499,10 +520,11 @@ export class ReplicaManager {
         // or past the log end (a follower that has not truncated yet), must not move the HW or the ISR.
         if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== partition.leaderEpoch) continue;
         if (p.fetchOffset > partition.log.logEndOffset || p.fetchOffset < partition.log.logStartOffset) continue;
-        if (partition.updateFollowerFetchState(params.replicaId, p.fetchOffset)) {
+        if (partition.updateFollowerFetchState(params.replicaId, p.fetchOffset, p.logStartOffset)) {
           this.fetchPurgatory.checkAndComplete(partition.key);
           this.producePurgatory.checkAndComplete(partition.key);
         }
+        this.deleteRecordsPurgatory.checkAndComplete(partition.key);
         if (this.isIsrEligible(partition, params.replicaId)) {
           this.maybeExpandIsr(partition, params.replicaId).catch((err: unknown) =>
             this.opts.logger.error(`Error while expanding the ISR of ${partition.key}`, err),
@@ -703,6 +725,7 @@ export class ReplicaManager {
     await this.opts.isrManager?.shutdown();
     this.fetchPurgatory.shutdown();
     this.producePurgatory.shutdown();
+    this.deleteRecordsPurgatory.shutdown();
   }
 
   private async getOrCreateLog(topic: string, partition: number): Promise<Log> {

@@ -67,6 +67,7 @@ export function fetchHandler(broker: BrokerServices) {
             fetchOffset: p.fetchOffset,
             partitionMaxBytes: p.partitionMaxBytes,
             currentLeaderEpoch: p.currentLeaderEpoch,
+            logStartOffset: p.logStartOffset,
           });
           outs.push(out);
         }

@@ -9,6 +9,7 @@ import { apiVersionsHandler } from './api-versions';
 import { controlledShutdownHandler } from './controlled-shutdown';
 import { createPartitionsHandler } from './create-partitions';
 import { createTopicsHandler } from './create-topics';
+import { deleteRecordsHandler } from './delete-records';
 import { deleteTopicsHandler } from './delete-topics';
 import { describeClusterHandler } from './describe-cluster';
 import { describeConfigsHandler } from './describe-configs';
@@ -42,6 +43,7 @@ export function createHandlers(
     apiVersionsHandler(broker),
     createTopicsHandler(broker),
     deleteTopicsHandler(broker),
+    deleteRecordsHandler(broker),
     describeConfigsHandler(broker),
     alterConfigsHandler(broker),
     incrementalAlterConfigsHandler(broker),
