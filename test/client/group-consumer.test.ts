@@ -3,13 +3,15 @@
 // (committing and leaving) the other takes all four partitions and resumes where the first stopped;
 // offsets committed by one consumer are where a new consumer of the group starts; roundrobin is used
 // when the members only share it; a member's LeaveGroup and the group's generations are what the
-// coordinator reports (kafkajs admin describeGroups).
+// coordinator reports (kafkajs admin describeGroups); a static member keeps its place when it closes; a
+// member removed behind its back (UNKNOWN_MEMBER_ID on its heartbeat) rejoins and resumes.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Admin as KafkajsAdmin, Kafka } from 'kafkajs';
 import { Kafka as KafkaJs, logLevel } from 'kafkajs';
 import { Admin } from '../../src/client/admin';
+import { ApiKeys } from '../../src/protocol';
 import { GroupConsumer, type GroupConsumerOptions } from '../../src/client/group-consumer';
 import { KafkaClient } from '../../src/client/kafka-client';
 import { RoundRobinAssignor } from '../../src/client/partition-assignors';
@@ -76,6 +78,7 @@ describe('GroupConsumer against a real broker', { timeout: 180_000 }, () => {
       { name: 'split', numPartitions: 4, replicationFactor: 1 },
       { name: 'resume', numPartitions: 4, replicationFactor: 1 },
       { name: 'dealt', numPartitions: 4, replicationFactor: 1 },
+      { name: 'removed', numPartitions: 4, replicationFactor: 1 },
     ]);
     kafka = new KafkaJs({ brokers: [cluster.bootstrap], clientId: 'group-consumer-test', logLevel: logLevel.NOTHING });
     kadmin = kafka.admin();
@@ -176,5 +179,53 @@ describe('GroupConsumer against a real broker', { timeout: 180_000 }, () => {
     const partitions = [a, b].map((c) => c.assignment().map((tp) => tp.partition).sort().join(','));
     assert.deepEqual(partitions.sort(), ['0,2', '1,3']);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  test('a static member (group.instance.id) sends no LeaveGroup and gets its partitions back when it returns', async () => {
+    const first = consumer('static-group', 'static-a', { groupInstanceId: 'instance-1' });
+    first.subscribe(['dealt']);
+    await pollUntil([first], () => first.assignment().length === 4, 'the assignment');
+    const generation = first.groupMetadata().generationId;
+    await first.close();
+    // Still a member: a static member leaves only when its session times out.
+    const kept = (await kadmin.describeGroups(['static-group'])).groups[0]!;
+    assert.equal(kept.members.length, 1);
+    assert.equal(kept.state, 'Stable');
+
+    const again = consumer('static-group', 'static-b', { groupInstanceId: 'instance-1' });
+    again.subscribe(['dealt']);
+    await pollUntil([again], () => again.assignment().length === 4, 'the assignment back');
+    assert.equal(names(again.assignment()).length, 4);
+    // KIP-345: the returning static member replaces the old one without a new generation.
+    assert.equal(again.groupMetadata().generationId, generation);
+    await again.close();
+  });
+
+  test('a member the coordinator no longer knows (UNKNOWN_MEMBER_ID) rejoins with a new member id and resumes', async () => {
+    await produce('removed', ['before-0', 'before-1', 'before-2', 'before-3']);
+    const c = consumer('removed-group', 'removed-a');
+    c.subscribe(['removed']);
+    const [read] = await pollUntil([c], (r) => r[0]!.length >= 4, 'the records of the topic');
+    assert.equal(read!.length, 4);
+    await c.commitSync();
+    const before = c.groupMetadata();
+    // Another client removes the member, as an operator's tool would (single broker: it is the coordinator).
+    const other = newClient('remover');
+    const conn = await other.anyConnection();
+    const left = await conn.request(ApiKeys.LeaveGroup, conn.pickVersion(ApiKeys.LeaveGroup, 3, 5), {
+      groupId: 'removed-group',
+      members: [{ memberId: before.memberId, groupInstanceId: null, reason: 'test' }],
+    });
+    assert.equal(left.errorCode, 0);
+    await pollUntil([c], () => c.groupMetadata().generationId > before.generationId && c.assignment().length === 4, 'the rejoin');
+    assert.notEqual(c.groupMetadata().memberId, before.memberId);
+    assert.notEqual(c.groupMetadata().memberId, '');
+    // Back at the committed offsets: nothing old is read again, new records are.
+    await produce('removed', ['after-0', 'after-1']);
+    const [more] = await pollUntil([c], (r) => r[0]!.length >= 2, 'the new records');
+    await sleep(200);
+    more!.push(...(await c.poll(300)));
+    assert.deepEqual(values(more!).sort(), ['after-0', 'after-1']);
+    await c.close();
   });
 });
