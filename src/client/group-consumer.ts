@@ -280,7 +280,8 @@ export class GroupConsumer {
       }
       if (missing.length > 0) {
         this.metadataErrors++;
-        this.logger.warn(`[${this.logContext}] Error while fetching metadata with correlation id ${this.metadataErrors + 1} : {${missing.join(', ')}}`);
+        // Kafka's NetworkClient logs this one, hence the client's logger.
+        this.client.logger.warn(`[${this.logContext}] Error while fetching metadata with correlation id ${this.metadataErrors + 1} : {${missing.join(', ')}}`);
       }
       this.topicsMissing = missing.length > 0;
       this.subscribedTopics = topics;

@@ -1,9 +1,10 @@
 // kafka-console-consumer.sh as a group member, spawned through bin/*.sh against a real ZooKeeper and a
 // real ts-kafka broker: two runs with the same --group read each record once in total (the first commits
-// what it printed); kafka-consumer-groups.sh --describe shows a running console consumer with its
-// partitions, and its committed offsets once it exits; a console consumer killed with SIGKILL is
-// dropped after its session timeout and its partitions go to the other member; a kcat balanced consumer
-// (-G, librdkafka's range) and a console consumer in one group split the partitions and the records.
+// what it printed) while a generated group commits nothing; --include subscribes to every matching
+// topic; kafka-consumer-groups.sh --describe shows a running console consumer with its partitions, and
+// its committed offsets once it exits; a console consumer killed with SIGKILL is dropped after its
+// session timeout and its partitions go to the other member; a kcat balanced consumer (-G, librdkafka's
+// range) and a console consumer in one group split the partitions and the records.
 // The scripts run the compiled tools (`npm run build` first).
 
 import { after, before, describe, test } from 'node:test';
@@ -105,7 +106,7 @@ describe('kafka-console-consumer with a consumer group', { timeout: 300_000 }, (
     cluster = await startCluster({ brokers: 1, props: { 'offsets.topic.num.partitions': '3' } });
     client = new KafkaClient({ bootstrapServers: cluster.bootstrap, clientId: 'console-group-test' });
     await new Admin(client).createTopicsOrThrow(
-      ['twice', 'described', 'killed', 'mixed'].map((name) => ({ name, numPartitions: 4, replicationFactor: 1 })),
+      ['twice', 'described', 'killed', 'mixed', 'inc-a', 'inc-b', 'other'].map((name) => ({ name, numPartitions: 4, replicationFactor: 1 })),
     );
   });
 
@@ -137,6 +138,21 @@ describe('kafka-console-consumer with a consumer group', { timeout: 300_000 }, (
       const d = await describeGroup(g);
       assert.ok(!/twice\s+\d+\s+\d+/.test(d.stdout), `the generated group ${g} committed offsets:\n${d.stdout}`);
     }
+  });
+
+  test('--include subscribes the group to every matching topic', async () => {
+    await produce('inc-a', ['a0', 'a1']);
+    await produce('inc-b', ['b0', 'b1', 'b2']);
+    await produce('other', ['o0']);
+    const args = ['--bootstrap-server', cluster.bootstrap, '--include', 'inc-.*', '--group', 'include-group', '--from-beginning'];
+    const r = await run('kafka-console-consumer.sh', [...args, '--max-messages', '5']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trimEnd().split('\n').sort(), ['a0', 'a1', 'b0', 'b1', 'b2']);
+    const described = await describeGroup('include-group');
+    assert.deepEqual(
+      rows(described.stdout).slice(1).map((row) => `${row[1]}-${row[2]}:${row[3]}`).sort(),
+      ['inc-a-0:1', 'inc-a-1:1', 'inc-a-2:0', 'inc-a-3:0', 'inc-b-0:1', 'inc-b-1:1', 'inc-b-2:1', 'inc-b-3:0'],
+    );
   });
 
   test('kafka-consumer-groups --describe shows the running console consumer and its partitions', async () => {
