@@ -266,6 +266,11 @@ export class LogManager {
     }
   }
 
+  /** The configured log dirs (log.dirs), as absolute paths. */
+  get liveLogDirs(): readonly string[] {
+    return this.logDirs;
+  }
+
   /** The log of a partition, if this broker has it. */
   getLog(topic: string, partition: number): Log | undefined {
     return this.logs.get(topicPartitionKey(topic, partition));

@@ -23,6 +23,7 @@ import {
   type DeleteRecordsPartitionRequest,
   type DeleteRecordsPartitionResult,
 } from './delete-records';
+import { describeLogDirs, type LogDirDescription } from './describe-log-dirs';
 import { DelayedFetch, type DelayedFetchPartition } from './delayed-fetch';
 import { DelayedProduce, type DelayedProducePartition } from './delayed-produce';
 import { Partition, type LeaderAndIsrPartitionInfo } from './partition';
@@ -507,6 +508,22 @@ export class ReplicaManager {
       purgatory: this.deleteRecordsPurgatory,
     };
     return deleteRecords(ctx, requests, opts);
+  }
+
+  /** DescribeLogDirs: this broker's log dirs and the given `topic-partition`s in them (null: all); see describe-log-dirs.ts. */
+  describeLogDirs(wanted: ReadonlySet<string> | null): Promise<LogDirDescription[]> {
+    const logManager = this.opts.logManager;
+    return describeLogDirs(
+      {
+        logDirs: logManager.liveLogDirs,
+        logs: logManager.allLogs(),
+        highWatermark: (topic, partition) => {
+          const p = this.getPartition(topic, partition);
+          return p?.log === undefined ? undefined : p.highWatermark;
+        },
+      },
+      wanted,
+    );
   }
 
   /** Reads from local logs; waits in the fetch purgatory for minBytes up to maxWaitMs. */

@@ -13,6 +13,7 @@ import { deleteRecordsHandler } from './delete-records';
 import { deleteTopicsHandler } from './delete-topics';
 import { describeClusterHandler } from './describe-cluster';
 import { describeConfigsHandler } from './describe-configs';
+import { describeLogDirsHandler } from './describe-log-dirs';
 import { electLeadersHandler } from './elect-leaders';
 import { fetchHandler } from './fetch';
 import { initProducerIdHandler, type InitProducerIdServices } from './init-producer-id';
@@ -45,6 +46,7 @@ export function createHandlers(
     deleteTopicsHandler(broker),
     deleteRecordsHandler(broker),
     describeConfigsHandler(broker),
+    describeLogDirsHandler(broker),
     alterConfigsHandler(broker),
     incrementalAlterConfigsHandler(broker),
     createPartitionsHandler(broker),
