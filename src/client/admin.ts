@@ -34,12 +34,20 @@ import {
   electLeaders,
   listPartitionReassignments,
 } from './admin-reassignments';
+import {
+  type DeletedRecords,
+  type LogDirDescription,
+  type RecordsToDelete,
+  deleteRecords,
+  describeLogDirs,
+} from './admin-log-dirs';
 import { type AdminContext, adminRetry } from './admin-support';
 import { KafkaResponseError } from './client-errors';
 import type { BrokerNode, KafkaClient, PartitionMetadata } from './kafka-client';
 
 export * from './admin-configs';
 export * from './admin-reassignments';
+export * from './admin-log-dirs';
 
 /** A topic to create. Unset counts/factors (-1) take the broker defaults (KIP-464). */
 export interface NewTopic {
@@ -328,6 +336,16 @@ export class Admin {
     options?: { includeSynonyms?: boolean; includeDocumentation?: boolean; timeoutMs?: number },
   ): Promise<ConfigResourceResult[]> {
     return describeConfigs(this.context, resources, options);
+  }
+
+  /** DescribeLogDirs: the log dirs of each broker given, with the replicas in them. */
+  describeLogDirs(brokerIds: readonly number[], options?: { timeoutMs?: number }): Promise<Map<number, LogDirDescription[]>> {
+    return describeLogDirs(this.context, brokerIds, options);
+  }
+
+  /** DeleteRecords: moves each partition's log start offset up to the offset given (-1: the high watermark). */
+  deleteRecords(partitions: readonly RecordsToDelete[], options?: { timeoutMs?: number }): Promise<DeletedRecords[]> {
+    return deleteRecords(this.context, partitions, options);
   }
 
   /** IncrementalAlterConfigs (SET, DELETE, APPEND, SUBTRACT per entry); per-resource results. */

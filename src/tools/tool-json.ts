@@ -39,11 +39,13 @@ export const DecodeJson = {
 
 /**
  * The iteration order of a java.util.HashSet (or HashMap keys) holding `items` added in order: by bucket of the
- * spread hash in the final table (16 slots, doubled past 75% load), insertion order within a bucket. Kafka's
- * tools print sets in this order.
+ * spread hash in the final table (16 slots, or the power of two at or above `initialCapacity` for a map built
+ * with `new HashMap<>(n)`; doubled past 75% load), insertion order within a bucket. Kafka's tools print sets
+ * and maps in this order.
  */
-export function javaHashSetOrder<T>(items: readonly T[], hashCode: (item: T) => number): T[] {
-  let capacity = 16;
+export function javaHashSetOrder<T>(items: readonly T[], hashCode: (item: T) => number, options?: { initialCapacity?: number }): T[] {
+  let capacity = 1;
+  while (capacity < (options?.initialCapacity ?? 16)) capacity *= 2;
   while (items.length > capacity * 0.75) capacity *= 2;
   const bucket = (item: T) => {
     const h = hashCode(item) | 0;
