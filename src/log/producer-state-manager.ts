@@ -82,14 +82,18 @@ export function lastSequenceOf(batch: ProducerBatch): number {
  * new entry that update() applies once the append is written (Kafka's ProducerAppendInfo).
  */
 export class ProducerAppendInfo {
+  readonly producerId: number;
+  private readonly current: ProducerStateEntry;
+  private readonly origin: ProducerAppendOrigin;
+  private readonly ctx: { topicPartition: string; logger: Logger };
   private readonly updated: ProducerStateEntry;
 
-  constructor(
-    readonly producerId: number,
-    private readonly current: ProducerStateEntry,
-    private readonly origin: ProducerAppendOrigin,
-    private readonly ctx: { topicPartition: string; logger: Logger },
-  ) {
+  /** Appends on top of `current` (the producer's entry, or an empty one for a producer never seen). */
+  constructor(current: ProducerStateEntry, opts: { origin: ProducerAppendOrigin; topicPartition: string; logger: Logger }) {
+    this.producerId = current.producerId;
+    this.current = current;
+    this.origin = opts.origin;
+    this.ctx = { topicPartition: opts.topicPartition, logger: opts.logger };
     this.updated = current.emptyCopy();
   }
 
@@ -217,7 +221,7 @@ export class ProducerStateManager {
   /** An append info for `producerId` on top of its current entry (or an empty one). */
   prepareUpdate(producerId: number, origin: ProducerAppendOrigin): ProducerAppendInfo {
     const current = this.producers.get(producerId) ?? ProducerStateEntry.empty(producerId);
-    return new ProducerAppendInfo(producerId, current, origin, { topicPartition: this.topicPartition, logger: this.logger });
+    return new ProducerAppendInfo(current, { origin, topicPartition: this.topicPartition, logger: this.logger });
   }
 
   /**
@@ -289,17 +293,18 @@ export class ProducerStateManager {
    * logEndOffset, reloads it from the latest remaining snapshot (truncateAndReload). The caller then
    * replays the log from mapEndOffset.
    */
-  async truncateAndReload(logStartOffset: number, logEndOffset: number, now: number, expirationMs?: number): Promise<void> {
+  async truncateAndReload(logEndOffset: number, opts: { logStartOffset: number; now: number; expirationMs?: number }): Promise<void> {
     for (const offset of [...this.snapshots]) {
-      if (offset > logEndOffset || offset <= logStartOffset) await this.removeSnapshot(offset);
+      if (offset > logEndOffset || offset <= opts.logStartOffset) await this.removeSnapshot(offset);
     }
     if (logEndOffset !== this.lastMapOffset) {
       this.producers.clear();
-      await this.loadFromSnapshot(logStartOffset, now, expirationMs);
+      await this.loadFromSnapshot(opts);
     }
   }
 
-  private async loadFromSnapshot(logStartOffset: number, now: number, expirationMs: number | undefined): Promise<void> {
+  private async loadFromSnapshot(opts: { logStartOffset: number; now: number; expirationMs?: number }): Promise<void> {
+    const { logStartOffset, now, expirationMs } = opts;
     for (;;) {
       const latest = this.latestSnapshotOffset;
       if (latest === undefined) {

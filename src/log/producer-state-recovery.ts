@@ -37,19 +37,20 @@ export async function rebuildProducerState(psm: ProducerStateManager, opts: Rebu
     return;
   }
   const isEmptyBeforeTruncation = psm.isEmpty && psm.mapEndOffset >= logEndOffset;
-  await psm.truncateAndReload(opts.logStartOffset, logEndOffset, opts.now, opts.expirationMs);
+  await psm.truncateAndReload(logEndOffset, { logStartOffset: opts.logStartOffset, now: opts.now, expirationMs: opts.expirationMs });
   // With no producers before a truncation there are none after it: skip the scan (Kafka's optimisation).
   if (logEndOffset > psm.mapEndOffset && !isEmptyBeforeTruncation) {
     const from = Math.max(psm.mapEndOffset, opts.logStartOffset);
     logger.info(`Reloading from producer snapshot and rebuilding producer state from offset ${from}`);
-    await replaySegments(psm, opts.segments, { from, to: logEndOffset });
+    await replaySegments(psm, { segments: opts.segments, from, to: logEndOffset });
   }
   psm.updateMapEndOffset(logEndOffset);
   await psm.takeSnapshot({ sync: true });
 }
 
 /** Applies the headers of the batches holding offsets in [from, to) without validation. */
-async function replaySegments(psm: ProducerStateManager, segments: readonly LogSegment[], range: { from: number; to: number }): Promise<void> {
+async function replaySegments(psm: ProducerStateManager, range: { segments: readonly LogSegment[]; from: number; to: number }): Promise<void> {
+  const { segments } = range;
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i];
     const next = segments[i + 1];
