@@ -3,13 +3,14 @@
  * --consumer-property, --consumer.config, --command-config) turned into the options of the project's
  * client classes. Properties the client does not use are ignored, like unknown configs in Kafka's
  * clients (which only log them); values of the ones it uses are checked as Kafka's ConfigDef does, with
- * Kafka's ConfigException wording.
+ * Kafka's ConfigException wording. toolKafkaClient builds a tool's client from them.
  */
 
-import type { KafkaClientOptions } from '../client/kafka-client';
+import { KafkaClient, type KafkaClientOptions } from '../client/kafka-client';
 import type { ProducerOptions } from '../client/producer';
 import type { SimpleConsumerOptions } from '../client/simple-consumer';
 import type { CompressionName } from '../protocol/records/record-batch';
+import { toolClientLogger, type ToolIO } from './tool-support';
 
 /** Kafka's org.apache.kafka.common.config.ConfigException. */
 export class ClientConfigError extends Error {
@@ -53,6 +54,28 @@ export function clientOptionsFromProps(
     connectTimeoutMs: longProp(props, 'socket.connection.setup.timeout.ms', 0),
     metadataMaxAgeMs: longProp(props, 'metadata.max.age.ms', 0),
   };
+}
+
+/**
+ * The KafkaClient of a command-line tool: the common client properties of its config file or options,
+ * its default client.id, and Kafka's NetworkClient warnings on the tool's stderr. `overrides` are
+ * settings the tool fixes itself (e.g. kafka-consumer-groups' --timeout as request.timeout.ms).
+ */
+export function toolKafkaClient(
+  io: ToolIO,
+  options: {
+    bootstrapServers: string;
+    props: Readonly<Record<string, string>>;
+    clientId: string;
+    overrides?: Omit<KafkaClientOptions, 'bootstrapServers'>;
+  },
+): KafkaClient {
+  return new KafkaClient({
+    ...clientOptionsFromProps(options.props, { clientId: options.clientId }),
+    logger: toolClientLogger(io, 'org.apache.kafka.clients.NetworkClient'),
+    ...options.overrides,
+    bootstrapServers: options.bootstrapServers,
+  });
 }
 
 const COMPRESSION_TYPES: readonly CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];

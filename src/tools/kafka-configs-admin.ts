@@ -6,11 +6,11 @@
  * entity name is given.
  */
 import { Admin, AlterConfigOpType, ConfigResourceType } from '../client/admin';
-import { KafkaClient, type ClientLogger } from '../client/kafka-client';
+import type { ClientLogger, KafkaClient } from '../client/kafka-client';
 import { InvalidConfigurationError } from '../common/kafka-error';
 import { validateTopicName } from '../zk/admin-zk-client';
 import { IllegalArgumentError } from './topic-command-support';
-import { clientSettingsFrom } from './topic-service-admin';
+import { adminToolClient, clientSettingsFrom } from './topic-service-admin';
 import type { ToolIO } from './tool-support';
 
 /** Java's ConfigEntry.ConfigSource names, by DescribeConfigs source id. */
@@ -49,16 +49,7 @@ export class AdminConfigService {
     options: { bootstrapServers: string; commandConfig: Record<string, string>; logger?: ClientLogger },
   ) {
     const settings = clientSettingsFrom(options.commandConfig);
-    const clientId = settings.clientId ?? 'adminclient-1';
-    this.client = new KafkaClient({
-      bootstrapServers: options.bootstrapServers,
-      clientId,
-      logContext: `AdminClient clientId=${clientId}`,
-      requestTimeoutMs: settings.requestTimeoutMs,
-      retryBackoffMs: settings.retryBackoffMs,
-      connectTimeoutMs: settings.connectTimeoutMs,
-      logger: options.logger,
-    });
+    this.client = adminToolClient(options);
     this.admin = new Admin(this.client, { defaultApiTimeoutMs: Math.min(settings.defaultApiTimeoutMs ?? DESCRIBE_TIMEOUT_MS, DESCRIBE_TIMEOUT_MS) });
   }
 

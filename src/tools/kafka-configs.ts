@@ -27,8 +27,16 @@ import { AdminConfigService } from './kafka-configs-admin';
 import { ZooKeeperConfigService } from './kafka-configs-zk';
 import { IllegalArgumentError } from './topic-command-support';
 import {
-  KAFKA_VERSION, UsageError, addDefaultOptions, checkInvalidArgs, kafkaExceptionClass, loadClientProperties, printUsage, runTool,
-  toolClientLogger, type ToolIO,
+  KAFKA_VERSION,
+  UsageError,
+  addDefaultOptions,
+  checkInvalidArgs,
+  kafkaExceptionClass,
+  printUsage,
+  propertiesOption,
+  runTool,
+  toolClientLogger,
+  type ToolIO,
 } from './tool-support';
 
 const HELP = 'This tool helps to manipulate and describe entity config for a topic, client, user, broker, ip or client-metrics';
@@ -245,7 +253,7 @@ export async function kafkaConfigsMain(args: string[], io: ToolIO): Promise<numb
       }
       return 0;
     }
-    const commandConfig = options.has('command-config') ? loadClientProperties(options.valueOf('command-config')!) : {};
+    const commandConfig = propertiesOption(options, 'command-config');
     service = new AdminConfigService(io, {
       bootstrapServers: options.valueOf('bootstrap-server')!,
       commandConfig,

@@ -11,7 +11,7 @@ import * as readline from 'node:readline';
 import { KafkaClient } from '../client/kafka-client';
 import { Producer, type ProducerRecord } from '../client/producer';
 import { OptionParser, type ParsedOptions } from './command-line';
-import { ClientConfigError, clientOptionsFromProps, producerOptionsFromProps } from './client-config';
+import { ClientConfigError, producerOptionsFromProps, toolKafkaClient } from './client-config';
 import { LineMessageReader, LineReaderError } from './line-message-reader';
 import {
   UsageError,
@@ -20,10 +20,8 @@ import {
   loadClientProperties,
   logLine,
   parseKeyValueArgs,
-  parseToolOptions,
-  printUsage,
   runTool,
-  toolClientLogger,
+  startTool,
   type ToolIO,
 } from './tool-support';
 
@@ -182,30 +180,23 @@ export async function kafkaConsoleProducerMain(
 ): Promise<number> {
   const input = options.input ?? process.stdin;
   const parser = buildParser();
-  let parsed: ParsedOptions | null;
-  try {
-    parsed = parseToolOptions(parser, args, {
-      io,
-      help: 'This tool helps to read data from standard input and publish it to Kafka.',
-    });
-    if (parsed === null) return 0;
-    // jopt-simple's requiredUnless("broker-list") is checked while parsing.
-    if (!parsed.has('bootstrap-server') && !parsed.has('broker-list')) {
-      throw new UsageError('Missing required option(s) [bootstrap-server]');
-    }
-    checkRequiredArgs(parsed, ['topic']);
-    validateBootstrapServer(parsed.has('bootstrap-server') ? parsed.valueOf('bootstrap-server') : parsed.valueOf('broker-list'));
-    const readerClass = parsed.valueOf('line-reader')!;
-    if (!LINE_READER_CLASSES.includes(readerClass)) {
-      io.err(`java.lang.ClassNotFoundException: ${readerClass}\n`);
-      return 1;
-    }
-  } catch (err) {
-    if (err instanceof UsageError) {
-      printUsage(io, { parser, message: err.message });
-      return 1;
-    }
-    throw err;
+  const parsed = startTool(parser, args, {
+    io,
+    help: 'This tool helps to read data from standard input and publish it to Kafka.',
+    check: (o) => {
+      // jopt-simple's requiredUnless("broker-list") is checked while parsing.
+      if (!o.has('bootstrap-server') && !o.has('broker-list')) {
+        throw new UsageError('Missing required option(s) [bootstrap-server]');
+      }
+      checkRequiredArgs(o, ['topic']);
+      validateBootstrapServer(o.has('bootstrap-server') ? o.valueOf('bootstrap-server') : o.valueOf('broker-list'));
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const readerClass = parsed.valueOf('line-reader')!;
+  if (!LINE_READER_CLASSES.includes(readerClass)) {
+    io.err(`java.lang.ClassNotFoundException: ${readerClass}\n`);
+    return 1;
   }
 
   let producer: Producer | undefined;
@@ -215,11 +206,11 @@ export async function kafkaConsoleProducerMain(
     reader.configure(readerProps(parsed));
     const props = producerProps(parsed);
     const producerOptions = producerOptionsFromProps(props);
-    client = new KafkaClient({
+    client = toolKafkaClient(io, {
       bootstrapServers: props['bootstrap.servers']!,
-      ...clientOptionsFromProps(props, { clientId: 'console-producer' }),
-      logContext: `Producer clientId=${props['client.id'] ?? 'console-producer'}`,
-      logger: toolClientLogger(io, 'org.apache.kafka.clients.NetworkClient'),
+      props,
+      clientId: 'console-producer',
+      overrides: { logContext: `Producer clientId=${props['client.id'] ?? 'console-producer'}` },
     });
     producer = new Producer(client, producerOptions);
     const sync = parsed.has('sync');

@@ -14,10 +14,9 @@
  * This file holds the options and their checks; the actions are in consumer-group-command.ts, the admin
  * calls in consumer-group-admin.ts.
  */
-import { KafkaClient } from '../client/kafka-client';
 import { OperationTimeoutError } from '../client/client-errors';
 import { OptionParser, type ParsedOptions } from './command-line';
-import { clientOptionsFromProps } from './client-config';
+import { toolKafkaClient } from './client-config';
 import { GroupAdmin } from './consumer-group-admin';
 import { ConsumerGroupCommand, NL, RESET_SCENARIOS, opt } from './consumer-group-command';
 import {
@@ -25,11 +24,10 @@ import {
   addDefaultOptions,
   checkInvalidArgs,
   checkRequiredArgs,
-  loadClientProperties,
-  parseToolOptions,
   printUsage,
+  propertiesOption,
   runTool,
-  toolClientLogger,
+  startTool,
   type ToolIO,
 } from './tool-support';
 
@@ -135,28 +133,18 @@ function checkArgs(o: ParsedOptions, io: ToolIO): void {
 /** Runs kafka-consumer-groups with `args`; resolves with the exit code. */
 export async function kafkaConsumerGroupsMain(args: string[], io: ToolIO): Promise<number> {
   const parser = buildParser();
-  let options: ParsedOptions | null;
-  try {
-    options = parseToolOptions(parser, args, {
-      io,
-      help: 'This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.',
-    });
-    if (options === null) return 0;
-    checkArgs(options, io);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      printUsage(io, { parser, message: err.message });
-      return 1;
-    }
-    throw err;
-  }
+  const options = startTool(parser, args, {
+    io,
+    help: 'This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.',
+    check: (o) => checkArgs(o, io),
+  });
+  if (typeof options === 'number') return options;
   const timeoutMs = options.numberOf('timeout') ?? 5000;
-  const props = options.has('command-config') ? loadClientProperties(options.valueOf('command-config')!) : {};
-  const client = new KafkaClient({
-    ...clientOptionsFromProps(props, { clientId: 'adminclient-1' }),
+  const client = toolKafkaClient(io, {
     bootstrapServers: options.valueOf('bootstrap-server')!,
-    requestTimeoutMs: timeoutMs,
-    logger: toolClientLogger(io, 'org.apache.kafka.clients.NetworkClient'),
+    props: propertiesOption(options, 'command-config'),
+    clientId: 'adminclient-1',
+    overrides: { requestTimeoutMs: timeoutMs },
   });
   const command = new ConsumerGroupCommand(options, new GroupAdmin(client, timeoutMs), io);
   try {

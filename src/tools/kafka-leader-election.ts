@@ -14,16 +14,15 @@ import { Admin, type PartitionResult } from '../client/admin';
 import { KafkaClient } from '../client/kafka-client';
 import { KafkaResponseError, OperationTimeoutError } from '../client/client-errors';
 import { ErrorCode, errorInfo } from '../protocol';
-import { clientOptionsFromProps } from './client-config';
+import { toolKafkaClient } from './client-config';
 import { OptionException, OptionParser, type ParsedOptions } from './command-line';
 import {
   KAFKA_VERSION,
   addDefaultOptions,
   kafkaExceptionClass,
-  loadClientProperties,
   printUsage,
+  propertiesOption,
   runTool,
-  toolClientLogger,
   type ToolIO,
 } from './tool-support';
 import { DecodeJson, JsonMappingError, type TopicPartitionName, javaHashSetOrder, topicPartitionHash } from './tool-json';
@@ -185,12 +184,12 @@ export async function kafkaLeaderElectionMain(args: string[], io: ToolIO): Promi
     const electionType = electionTypeOf(options.valueOf('election-type')!);
     const fromFile = options.has('path-to-json-file') ? parseReplicaElectionData(readFile(options.valueOf('path-to-json-file')!)) : null;
     const single = options.has('topic') ? [{ topic: options.valueOf('topic')!, partition: options.numberOf('partition')! }] : null;
-    const props = options.has('admin.config') ? loadClientProperties(options.valueOf('admin.config')!) : {};
+    const props = propertiesOption(options, 'admin.config');
     const timeoutMs = props['default.api.timeout.ms'] !== undefined ? Number(props['default.api.timeout.ms']) : DEFAULT_TIMEOUT_MS;
-    client = new KafkaClient({
-      ...clientOptionsFromProps({ 'request.timeout.ms': String(DEFAULT_TIMEOUT_MS / 2), ...props }, { clientId: 'adminclient-1' }),
+    client = toolKafkaClient(io, {
       bootstrapServers: options.valueOf('bootstrap-server')!,
-      logger: toolClientLogger(io, 'org.apache.kafka.clients.NetworkClient'),
+      props: { 'request.timeout.ms': String(DEFAULT_TIMEOUT_MS / 2), ...props },
+      clientId: 'adminclient-1',
     });
     let results: PartitionResult[];
     try {

@@ -16,10 +16,10 @@ import { KafkaClient } from '../client/kafka-client';
 import { KafkaResponseError } from '../client/client-errors';
 import { errorInfo } from '../protocol';
 import { RECORD_BATCH_OVERHEAD } from '../protocol/records/record-batch';
-import { ClientConfigError, clientOptionsFromProps, producerOptionsFromProps } from './client-config';
+import { ClientConfigError, producerOptionsFromProps, toolKafkaClient } from './client-config';
 import { ClientTimeoutError, PerfSender } from './perf-sender';
 import { ProducerStats, javaFixed } from './producer-perf-stats';
-import { kafkaExceptionClass, loadClientProperties, runTool, toolClientLogger, type ToolIO } from './tool-support';
+import { kafkaExceptionClass, loadClientProperties, runTool, type ToolIO } from './tool-support';
 
 // kafka-consumer-perf-test formats with javaFixed; bench scenarios drive PerfSender directly.
 export { ClientTimeoutError, PerfSender, type PerfSenderOptions } from './perf-sender';
@@ -300,11 +300,7 @@ export async function kafkaProducerPerfTestMain(args: string[], io: ToolIO): Pro
     }
     const p = producerOptionsFromProps(props);
     maxBlockMs = p.maxBlockMs ?? 60_000;
-    client = new KafkaClient({
-      bootstrapServers: props['bootstrap.servers'],
-      ...clientOptionsFromProps(props, { clientId: 'perf-producer-client' }),
-      logger: toolClientLogger(io, 'org.apache.kafka.clients.NetworkClient'),
-    });
+    client = toolKafkaClient(io, { bootstrapServers: props['bootstrap.servers'], props, clientId: 'perf-producer-client' });
     sender = new PerfSender(client, {
       topic: config.topic,
       acks: p.acks ?? -1,

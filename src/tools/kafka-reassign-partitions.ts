@@ -23,12 +23,20 @@ import { KafkaClientError, KafkaResponseError, UnsupportedVersionError } from '.
 import { KafkaError } from '../common/kafka-error';
 import { KafkaClient } from '../client/kafka-client';
 import { AdminOperationError } from '../zk/replica-assignment';
-import { clientOptionsFromProps } from './client-config';
+import { toolKafkaClient } from './client-config';
 import { OptionException, OptionParser, type ParsedOptions } from './command-line';
 import { ReassignPartitionsCommand, ReassignmentAdmin } from './reassign-partitions-command';
 import { ReassignCommandError } from './reassign-partitions-json';
 import { JsonMappingError } from './tool-json';
-import { UsageError, addDefaultOptions, kafkaExceptionClass, loadClientProperties, parseToolOptions, printUsage, runTool, toolClientLogger, type ToolIO } from './tool-support';
+import {
+  UsageError,
+  addDefaultOptions,
+  kafkaExceptionClass,
+  propertiesOption,
+  runTool,
+  startTool,
+  type ToolIO,
+} from './tool-support';
 
 export {
   ReassignCommandError,
@@ -144,34 +152,16 @@ function readFile(path: string): string {
 /** Runs kafka-reassign-partitions with `args`; resolves with the exit code. */
 export async function kafkaReassignPartitionsMain(args: string[], io: ToolIO): Promise<number> {
   const parser = buildParser();
-  let options: ParsedOptions | null;
-  let action: (typeof ACTIONS)[number];
-  try {
-    options = parseToolOptions(parser, args, { io, help: HELP });
-    if (options === null) return 0;
-    action = validateArgs(options);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      printUsage(io, { parser, message: err.message });
-      return 1;
-    }
-    if (err instanceof OptionException) {
-      io.err(`${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  const options = startTool(parser, args, { io, help: HELP, check: validateArgs, messageOnly: (err) => err instanceof OptionException });
+  if (typeof options === 'number') return options;
+  const action = ACTIONS.find((a) => options.has(a))!;
   let client: KafkaClient | undefined;
   try {
-    const props = options.has('command-config') ? loadClientProperties(options.valueOf('command-config')!) : {};
+    const props = propertiesOption(options, 'command-config');
     const timeoutMs = props['default.api.timeout.ms'] !== undefined ? Number(props['default.api.timeout.ms']) : 60_000;
-    client = new KafkaClient({
-      ...clientOptionsFromProps(props, { clientId: 'reassign-partitions-tool' }),
-      bootstrapServers: options.valueOf('bootstrap-server')!,
-      logger: toolClientLogger(io, 'org.apache.kafka.clients.NetworkClient'),
-    });
+    client = toolKafkaClient(io, { bootstrapServers: options.valueOf('bootstrap-server')!, props, clientId: 'reassign-partitions-tool' });
     const command = new ReassignPartitionsCommand(new ReassignmentAdmin(new Admin(client, { defaultApiTimeoutMs: timeoutMs })), io);
-    const file = (name: string) => readFile(options!.valueOf(name)!);
+    const file = (name: string) => readFile(options.valueOf(name)!);
     switch (action) {
       case 'verify':
         await command.verify(file('reassignment-json-file'), options.has('preserve-throttles'));

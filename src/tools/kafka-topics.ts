@@ -35,11 +35,10 @@ import {
   checkInvalidArgs,
   checkRequiredArgs,
   kafkaExceptionClass,
-  loadClientProperties,
   logLine,
-  parseToolOptions,
-  printUsage,
+  propertiesOption,
   runTool,
+  startTool,
   toolClientLogger,
   type ToolIO,
 } from './tool-support';
@@ -230,32 +229,20 @@ function printException(io: ToolIO, err: unknown, operation: string): void {
 /** Runs kafka-topics with `args`; resolves with the exit code. */
 export async function kafkaTopicsMain(args: string[], io: ToolIO): Promise<number> {
   const parser = buildParser();
-  let options: ParsedOptions | null;
-  try {
-    options = parseToolOptions(parser, args, {
-      io,
-      help: 'This tool helps to create, delete, describe, or change a topic.',
-      noArgs: 'Create, delete, describe, or change a topic.',
-    });
-    if (options === null) return 0;
-    checkArgs(options);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      printUsage(io, { parser, message: err.message });
-      return 1;
-    }
-    if (err instanceof IllegalArgumentError || err instanceof OptionException) {
-      io.err(`${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  const options = startTool(parser, args, {
+    io,
+    help: 'This tool helps to create, delete, describe, or change a topic.',
+    noArgs: 'Create, delete, describe, or change a topic.',
+    check: checkArgs,
+    messageOnly: (err) => err instanceof IllegalArgumentError || err instanceof OptionException,
+  });
+  if (typeof options === 'number') return options;
 
-  const action = ACTIONS.find((a) => options!.has(a))!;
+  const action = ACTIONS.find((a) => options.has(a))!;
   const operation = { create: 'createTopics', list: 'listTopics', alter: 'createPartitions', describe: 'describeTopics', delete: 'deleteTopics' }[action];
   let service: TopicService | undefined;
   try {
-    const commandConfig = options.has('command-config') ? loadClientProperties(options.valueOf('command-config')!) : {};
+    const commandConfig = propertiesOption(options, 'command-config');
     const request = toRequest(options, io);
     service = options.has('zookeeper')
       ? await ZooKeeperTopicService.connect(io, options.valueOf('zookeeper')!)

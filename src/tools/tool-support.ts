@@ -7,6 +7,7 @@
  * - log lines on stderr in Kafka's tools layout `[%d] %p %m (%c)` at WARN and above;
  * - client properties files (`--command-config`, `--producer.config`...) read with the project's Java
  *   .properties parser;
+ * - the start of every main (parse, check, usage or version, exit code) in one call, startTool;
  * - a main wrapper that sets the exit code only after stdout/stderr are flushed.
  */
 
@@ -68,6 +69,49 @@ export function parseToolOptions(
     return null;
   }
   return parsed;
+}
+
+/**
+ * The start of a tool's main, as CommandLineUtils handles it before the tool runs: parses `args`
+ * (parseToolOptions) and runs the tool's own `check`; what ends the tool there becomes its exit code —
+ * a UsageError prints its message and the option table (1), `--version` prints the version (0), and
+ * the errors `messageOnly` accepts print only their message on stderr (1). Other errors propagate.
+ * Returns the parsed options, or the exit code.
+ */
+export function startTool(
+  parser: OptionParser,
+  args: readonly string[],
+  options: {
+    io: ToolIO;
+    help: string;
+    noArgs?: string;
+    check?: (parsed: ParsedOptions) => void;
+    messageOnly?: (err: unknown) => boolean;
+  },
+): ParsedOptions | number {
+  const { io } = options;
+  try {
+    const parsed = parseToolOptions(parser, args, options);
+    if (parsed === null) return 0;
+    options.check?.(parsed);
+    return parsed;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      printUsage(io, { parser, message: err.message });
+      return 1;
+    }
+    if (options.messageOnly?.(err)) {
+      io.err(`${(err as Error).message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+/** The properties file an option names (`--command-config f`...), or none when the option is not given. */
+export function propertiesOption(options: ParsedOptions, name: string): Record<string, string> {
+  const file = options.valueOf(name);
+  return file === undefined ? {} : loadClientProperties(file);
 }
 
 /** Kafka's CommandLineUtils.checkRequiredArgs. */

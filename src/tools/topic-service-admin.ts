@@ -64,6 +64,24 @@ export function clientSettingsFrom(props: Record<string, string>): {
   };
 }
 
+/**
+ * The client of kafka-topics and kafka-configs over `--bootstrap-server`: the `--command-config`
+ * settings they use (client.id `adminclient-1` unless given), log lines prefixed as AdminClient's.
+ */
+export function adminToolClient(options: { bootstrapServers: string; commandConfig: Record<string, string>; logger?: ClientLogger }): KafkaClient {
+  const settings = clientSettingsFrom(options.commandConfig);
+  const clientId = settings.clientId ?? 'adminclient-1';
+  return new KafkaClient({
+    bootstrapServers: options.bootstrapServers,
+    clientId,
+    logContext: `AdminClient clientId=${clientId}`,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    retryBackoffMs: settings.retryBackoffMs,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    logger: options.logger,
+  });
+}
+
 /** kafka-topics over the Kafka protocol. */
 export class AdminTopicService implements TopicService {
   private readonly client: KafkaClient;
@@ -73,18 +91,8 @@ export class AdminTopicService implements TopicService {
     private readonly io: ToolIO,
     options: { bootstrapServers: string; commandConfig: Record<string, string>; logger?: ClientLogger },
   ) {
-    const settings = clientSettingsFrom(options.commandConfig);
-    const logger = options.logger;
-    this.client = new KafkaClient({
-      bootstrapServers: options.bootstrapServers,
-      clientId: settings.clientId ?? 'adminclient-1',
-      logContext: `AdminClient clientId=${settings.clientId ?? 'adminclient-1'}`,
-      requestTimeoutMs: settings.requestTimeoutMs,
-      retryBackoffMs: settings.retryBackoffMs,
-      connectTimeoutMs: settings.connectTimeoutMs,
-      logger,
-    });
-    this.admin = new Admin(this.client, { defaultApiTimeoutMs: settings.defaultApiTimeoutMs });
+    this.client = adminToolClient(options);
+    this.admin = new Admin(this.client, { defaultApiTimeoutMs: clientSettingsFrom(options.commandConfig).defaultApiTimeoutMs });
   }
 
   async createTopic(req: TopicCommandRequest): Promise<void> {
