@@ -274,6 +274,10 @@ export abstract class BrokerConfigAccessors {
   get quotaWindowNum(): number { return this.num('quota.window.num'); }
   /** `quota.window.size.seconds` */
   get quotaWindowSizeSeconds(): number { return this.num('quota.window.size.seconds'); }
+  /** `replication.quota.window.num` */
+  get replicationQuotaWindowNum(): number { return this.num('replication.quota.window.num'); }
+  /** `replication.quota.window.size.seconds` */
+  get replicationQuotaWindowSizeSeconds(): number { return this.num('replication.quota.window.size.seconds'); }
   /** `authorizer.class.name` */
   get authorizerClassName(): string { return this.str('authorizer.class.name'); }
   /** `sasl.enabled.mechanisms` */

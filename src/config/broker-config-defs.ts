@@ -199,6 +199,8 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDefinition[] = [
   row('delete.records.purgatory.purge.interval.requests', INT, '1', ro, MEDIUM, 'Purge interval of the delete-records purgatory.'),
   row('quota.window.num', INT, '11', ro, LOW, 'Samples kept for client quotas.', atLeast(1)),
   row('quota.window.size.seconds', INT, '1', ro, LOW, 'Time span of one client quota sample.', atLeast(1)),
+  row('replication.quota.window.num', INT, '11', ro, LOW, 'Samples kept for replication quotas.', atLeast(1)),
+  row('replication.quota.window.size.seconds', INT, '1', ro, LOW, 'Time span of one replication quota sample.', atLeast(1)),
 
   // Security
   row('authorizer.class.name', STRING, '', ro, LOW, 'Authorizer class; empty disables authorization.'),

@@ -13,11 +13,16 @@
  * response being processed), as Kafka's fetcher threads hold their partition map lock while processing: a
  * broker that becomes leader must not see a follower append or truncation land after it took the log over.
  * Network waits are never part of that: a removal does not wait for a fetch to come back.
+ *
+ * Replication throttles (KIP-73): a partition this broker does not hold in sync and that is throttled on
+ * the follower side is left out of the fetch while the follower replication rate is above its bound; the
+ * bytes fetched for throttled partitions are counted against it.
  */
 import { ApiKeys, ErrorCode } from '../protocol';
 import { BrokerConnection } from '../client/broker-connection';
 import { KafkaError } from '../common/kafka-error';
 import type { Partition } from './partition';
+import type { ReplicationQuotaManager } from '../server/quota/replication-quota-manager';
 
 export interface FetcherLogger {
   info(msg: string): void;
@@ -58,6 +63,8 @@ interface FetchedPartition {
 export interface ReplicaFetcherHooks {
   /** Called after records were appended to a follower log (wakes follower-side waiters). */
   onFollowerAppend(partition: Partition, bytes: number): void;
+  /** The follower-side replication throttle (follower.replication.throttled.*); none: never throttled. */
+  followerQuota?: ReplicationQuotaManager;
 }
 
 export class ReplicaFetcher {
@@ -243,7 +250,7 @@ export class ReplicaFetcher {
   private async fetch(conn: BrokerConnection): Promise<boolean> {
     const now = Date.now();
     const fetching = [...this.partitions.values()].filter(
-      (f) => f.state === 'Fetching' && f.delayedUntil <= now && f.partition.log,
+      (f) => f.state === 'Fetching' && f.delayedUntil <= now && f.partition.log && !this.shouldFollowerThrottle(f.partition),
     );
     if (fetching.length === 0) return false;
     const version = conn.pickVersion(ApiKeys.Fetch, 4, 12);
@@ -295,8 +302,30 @@ export class ReplicaFetcher {
       const failed = (await Promise.allSettled(appends)).find((r) => r.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;
     });
+    const quota = this.hooks.followerQuota;
+    if (quota !== undefined) {
+      let bytes = 0;
+      for (const t of response.responses) {
+        for (const p of t.partitions) if (quota.isThrottled(t.topic, p.partitionIndex)) bytes += p.records?.length ?? 0;
+      }
+      quota.record(bytes);
+    }
     for (const f of outOfRange) await this.handleOutOfRange(f);
     return true;
+  }
+
+  /**
+   * Kafka's shouldFollowerThrottle: a replica outside the ISR of a throttled partition is not fetched while
+   * this broker's follower replication rate is above its bound.
+   */
+  private shouldFollowerThrottle(partition: Partition): boolean {
+    const quota = this.hooks.followerQuota;
+    return (
+      quota !== undefined &&
+      !partition.isr.includes(this.config.brokerId) &&
+      quota.isThrottled(partition.topic, partition.partitionId) &&
+      quota.isQuotaExceeded()
+    );
   }
 
   private async processPartitionData(

@@ -24,6 +24,7 @@ import {
   type DeleteRecordsPartitionResult,
 } from './delete-records';
 import { describeLogDirs, type LogDirDescription } from './describe-log-dirs';
+import type { ReplicationQuotaManager } from '../server/quota/replication-quota-manager';
 import { DelayedFetch, type DelayedFetchPartition } from './delayed-fetch';
 import { DelayedProduce, type DelayedProducePartition } from './delayed-produce';
 import { Partition, type LeaderAndIsrPartitionInfo } from './partition';
@@ -57,6 +58,8 @@ export interface ReplicaManagerOptions {
   fetcherManager?: ReplicaFetcherManager;
   /** replica.lag.time.max.ms */
   replicaLagTimeMaxMs?: number;
+  /** The leader-side replication throttle (leader.replication.throttled.*); none: never throttled. */
+  leaderQuota?: ReplicationQuotaManager;
   /** Listener followers use to reach leaders when LeaderAndIsr names no live leader endpoint. */
   interBrokerListenerName?: string;
 }
@@ -553,7 +556,7 @@ export class ReplicaManager {
     const bytes = first.reduce((n, r) => n + r.bytes, 0);
     const hasError = first.some((r) => r.errorCode !== Errors.NONE);
     if (params.maxWaitMs <= 0 || params.partitions.length === 0 || bytes >= params.minBytes || hasError) {
-      return first;
+      return this.recordLeaderThrottle(first, isFollower);
     }
     const watched: DelayedFetchPartition[] = params.partitions.map((p) => {
       const partition = this.partitions.get(`${p.topic}-${p.partition}`);
@@ -561,6 +564,7 @@ export class ReplicaManager {
         partition,
         startBytes: partition ? this.fetchableBytes(partition, isFollower) : 0,
         leaderEpoch: partition?.leaderEpoch ?? -1,
+        throttled: isFollower && partition ? () => this.shouldLeaderThrottle(partition, params.replicaId) : undefined,
       };
     });
     await new Promise<void>((resolve) => {
@@ -570,7 +574,32 @@ export class ReplicaManager {
       if (isFollower) keys.push(...params.partitions.map((p) => `${p.topic}-${p.partition}`));
       this.fetchPurgatory.tryCompleteElseWatch(op, keys);
     });
-    return this.readFromLocalLogs(params, isFollower);
+    return this.recordLeaderThrottle(await this.readFromLocalLogs(params, isFollower), isFollower);
+  }
+
+  /**
+   * Kafka's shouldLeaderThrottle: a follower outside the ISR fetching a throttled partition while the
+   * leader's replication rate is above its bound gets no data for it.
+   */
+  private shouldLeaderThrottle(partition: Partition, replicaId: number): boolean {
+    const quota = this.opts.leaderQuota;
+    return (
+      quota !== undefined &&
+      !partition.isr.includes(replicaId) &&
+      quota.isThrottled(partition.topic, partition.partitionId) &&
+      quota.isQuotaExceeded()
+    );
+  }
+
+  /** Counts the bytes of throttled partitions sent to a follower against the leader's replication rate. */
+  private recordLeaderThrottle(results: FetchPartitionResult[], isFollower: boolean): FetchPartitionResult[] {
+    const quota = this.opts.leaderQuota;
+    if (isFollower && quota !== undefined) {
+      let bytes = 0;
+      for (const r of results) if (quota.isThrottled(r.topic, r.partition)) bytes += r.bytes;
+      quota.record(bytes);
+    }
+    return results;
   }
 
   private fetchableBytes(partition: Partition, isFollower: boolean): number {
@@ -619,6 +648,7 @@ export class ReplicaManager {
         continue;
       }
       if (p.fetchOffset >= maxOffset || remaining <= 0) continue;
+      if (isFollower && this.shouldLeaderThrottle(partition, params.replicaId)) continue;
       try {
         const data = await log.read(p.fetchOffset, {
           maxBytes: Math.min(p.partitionMaxBytes, remaining),

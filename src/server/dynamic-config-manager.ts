@@ -7,10 +7,12 @@
  * re-reads `/config/<entity_path>` and hands it to the handler of the entity type:
  * - topics: the new LogConfig (broker defaults + the topic's overrides) replaces the config of every log of
  *   the topic this broker hosts, so retention, segment size, cleanup policy, min.insync.replicas,
- *   max.message.bytes, ... take effect at once;
+ *   max.message.bytes, ... take effect at once; the throttled replicas lists (leader/follower side) of
+ *   every topic, hosted or not, go to the replication quota managers;
  * - brokers: `<default>` and this broker's id become the dynamic layers of KafkaConfig (DescribeConfigs
  *   then reports DYNAMIC_* sources); when a broker-level default of a topic config changed, every hosted
- *   log's config is rebuilt from the new defaults and its topic's overrides;
+ *   log's config is rebuilt from the new defaults and its topic's overrides; this broker's entity also
+ *   sets the leader/follower replication throttle rates;
  * - clients, users, ips: quotas and SCRAM credentials, which ts-kafka does not implement; the notification
  *   is read and acknowledged so that it does not count as malformed.
  *
@@ -28,6 +30,7 @@ import { ConfigEntityDefault, ConfigType } from '../zk/znodes';
 import { ConfigChangeListener } from './config/config-change-listener';
 import { parseConfigChangeNotification } from './config/config-change-notification';
 import { updateDynamicBrokerConfig } from './config/dynamic-broker-config';
+import { parseThrottledPartitions, UNBOUNDED_RATE, type ReplicationQuotaManager } from './quota/replication-quota-manager';
 
 type Props = Readonly<Record<string, string>>;
 
@@ -48,6 +51,8 @@ export interface DynamicConfigManagerOptions {
   zkClient: KafkaZkClient;
   session: ZkSession;
   logManager: HostedLogs;
+  /** The replication throttles this broker applies (leader and follower side). */
+  replicationQuotas?: { leader: ReplicationQuotaManager; follower: ReplicationQuotaManager };
   logger: Logger;
   /** How long notifications are kept (by ctime) before a broker deletes them. Default 15 minutes. */
   changeExpirationMs?: number;
@@ -95,8 +100,13 @@ export class DynamicConfigManager {
     const zk = this.opts.zkClient;
     const hosted = new Set(this.opts.logManager.allLogs().map((l) => l.topic));
     for (const topic of await zk.getAllEntitiesWithConfig(ConfigType.TOPIC)) {
-      if (!hosted.has(topic)) continue;
+      // Throttles concern every topic: a replica of an unhosted one may be on its way here (a reassignment).
+      if (!hosted.has(topic) && this.opts.replicationQuotas === undefined) continue;
       const overrides = await zk.fetchEntityConfig(ConfigType.TOPIC, topic);
+      if (!hosted.has(topic)) {
+        this.updateThrottledReplicas(topic, overrides);
+        continue;
+      }
       try {
         this.processTopicConfig(topic, overrides);
       } catch (e) {
@@ -132,8 +142,21 @@ export class DynamicConfigManager {
     else if (entityType === ConfigType.BROKER) await this.processBrokerConfig(entityName, overrides);
   }
 
-  /** TopicConfigHandler: the topic's hosted logs get broker defaults + these overrides. */
+  /**
+   * TopicConfigHandler's throttled replicas: the partitions of `topic` whose entries in
+   * leader/follower.replication.throttled.replicas name this broker.
+   */
+  private updateThrottledReplicas(topic: string, overrides: Props): void {
+    const quotas = this.opts.replicationQuotas;
+    if (quotas === undefined) return;
+    const brokerId = this.opts.config.brokerId;
+    quotas.leader.markThrottled(topic, parseThrottledPartitions(overrides['leader.replication.throttled.replicas'], brokerId));
+    quotas.follower.markThrottled(topic, parseThrottledPartitions(overrides['follower.replication.throttled.replicas'], brokerId));
+  }
+
+  /** TopicConfigHandler: the throttled replicas, and the topic's hosted logs get broker defaults + these overrides. */
   private processTopicConfig(topic: string, overrides: Props): void {
+    this.updateThrottledReplicas(topic, overrides);
     if (overrides['unclean.leader.election.enable']?.trim().toLowerCase() === 'true') {
       this.opts.onUncleanLeaderElectionEnabled?.(topic);
     }
@@ -153,6 +176,7 @@ export class DynamicConfigManager {
       if (!/^-?\d+$/.test(trimmed)) throw new RangeError(`Invalid broker entity name: ${entity}`);
       if (Number(trimmed) !== config.brokerId) return;
       changed = updateDynamicBrokerConfig(config, overrides, { layer: 'broker', logger });
+      this.updateReplicationRates(overrides);
     }
     if (changed.includes('unclean.leader.election.enable') && config.get('unclean.leader.election.enable') === true) {
       this.opts.onUncleanLeaderElectionEnabled?.(null);
@@ -161,6 +185,27 @@ export class DynamicConfigManager {
       this.opts.logManager.cleaner?.reconfigure(cleanerConfigFrom(config));
     }
     if (changed.length > 0) await this.reconfigureLogs();
+  }
+
+  /**
+   * BrokerConfigHandler's replication rates: leader/follower.replication.throttled.rate of this broker's
+   * entity (unset: unbounded). A value that is not a whole number leaves the rate unbounded and is logged.
+   */
+  private updateReplicationRates(overrides: Props): void {
+    const quotas = this.opts.replicationQuotas;
+    if (quotas === undefined) return;
+    for (const [side, name] of [
+      ['leader', 'leader.replication.throttled.rate'],
+      ['follower', 'follower.replication.throttled.rate'],
+    ] as const) {
+      const text = overrides[name]?.trim();
+      let rate = UNBOUNDED_RATE;
+      if (text !== undefined) {
+        if (/^\d+$/.test(text)) rate = Math.min(Number(text), UNBOUNDED_RATE);
+        else this.opts.logger.error(`Invalid value ${text} for ${name}; the ${side} replication rate stays unbounded`);
+      }
+      quotas[side].updateQuota(rate);
+    }
   }
 
   /**

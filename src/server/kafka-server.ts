@@ -28,6 +28,7 @@ import { ElectionType } from '../controller/election';
 import { RequestDispatcher } from './request-dispatcher';
 import { createHandlers } from './handlers';
 import { ZkAdminManager } from './zk-admin-manager';
+import { ReplicationQuotaManager } from './quota/replication-quota-manager';
 import { DynamicConfigManager } from './dynamic-config-manager';
 import { initializeDynamicBrokerConfig } from './config/dynamic-broker-config';
 import { AutoTopicCreationManager } from './auto-topic-creation-manager';
@@ -123,6 +124,9 @@ export class KafkaServer {
 
     const metadataCache = new MetadataCache(this.brokerId);
     this.metadataCache = metadataCache;
+    // Replication throttles (KIP-73), bounded by the dynamic configs DynamicConfigManager applies.
+    const quotaWindows = { samples: config.replicationQuotaWindowNum, windowMs: config.replicationQuotaWindowSizeSeconds * 1000 };
+    const replicationQuotas = { leader: new ReplicationQuotaManager(quotaWindows), follower: new ReplicationQuotaManager(quotaWindows) };
     const fetcherLogger = this.logging.logger('kafka.server.ReplicaFetcherThread', '');
     let replicaManagerRef: ReplicaManager | undefined;
     const fetcherManager = new ReplicaFetcherManager(
@@ -137,13 +141,17 @@ export class KafkaServer {
         socketTimeoutMs: config.replicaSocketTimeoutMs,
       },
       fetcherLogger,
-      { onFollowerAppend: (partition, bytes) => replicaManagerRef?.onFollowerAppend(partition, bytes) },
+      {
+        onFollowerAppend: (partition, bytes) => replicaManagerRef?.onFollowerAppend(partition, bytes),
+        followerQuota: replicationQuotas.follower,
+      },
     );
     const replicaManager = new ReplicaManager({
       isrManager: new ZkIsrManager(zkClient, this.logging.logger('kafka.cluster.Partition', '')),
       fetcherManager,
       replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,
       interBrokerListenerName: config.interBrokerListenerName,
+      leaderQuota: replicationQuotas.leader,
       brokerId: this.brokerId,
       logManager,
       metadataCache,
@@ -255,6 +263,7 @@ export class KafkaServer {
       zkClient,
       session: zkSession,
       logManager,
+      replicationQuotas,
       logger: this.logging.logger('kafka.server.DynamicConfigManager', ''),
       onUncleanLeaderElectionEnabled: (topic) => this.electUncleanLeaders(topic, metadataCache),
     });
