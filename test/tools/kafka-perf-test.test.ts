@@ -1,7 +1,8 @@
 // kafka-producer-perf-test.sh and kafka-consumer-perf-test.sh: their number formatting (Java's %f),
 // statistics and argument errors as units, then both tools run through bin/*.sh as a user runs them
-// against a real ZooKeeper and broker, their output lines checked against Kafka 3.9's formats. The
-// scripts run the compiled tools (`npm run build` first).
+// against a real ZooKeeper and broker, their output lines checked against Kafka 3.9's formats; the
+// consumer tool shares a topic with another member of its group. The scripts run the compiled tools
+// (`npm run build` first).
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,8 @@ import * as path from 'node:path';
 import { startCluster, type Cluster } from '../harness/cluster';
 import { Admin } from '../../src/client/admin';
 import { KafkaClient } from '../../src/client/kafka-client';
+import { GroupConsumer } from '../../src/client/group-consumer';
+import { Producer } from '../../src/client/producer';
 import { SimpleConsumer } from '../../src/client/simple-consumer';
 import { ArgumentParserError, ProducerStats, javaFixed, parseProducerPerfArgs } from '../../src/tools/kafka-producer-perf-test';
 import { formatJavaDate } from '../../src/tools/kafka-consumer-perf-test';
@@ -238,4 +241,46 @@ test('usage errors: the producer prints argparse4j’s usage and error, the cons
   const bad = await run('kafka-producer-perf-test.sh', ['--topic', 't', '--num-records', '5', '--record-size', '10', '--throughput', '-1', '--producer-props', 'acks']);
   assert.equal(bad.code, 1);
   assert.equal(bad.stderr, 'Exception in thread "main" java.lang.IllegalArgumentException: Invalid property: acks\n');
+});
+
+test('kafka-consumer-perf-test subscribes through its group: it shares the partitions with another member', async () => {
+  const client = new KafkaClient({ bootstrapServers: cluster.bootstrap, clientId: 'perf-group-member' });
+  await new Admin(client).createTopicsOrThrow([{ name: 'perf-shared', numPartitions: 2, replicationFactor: 1 }]);
+  const producer = new Producer(client, { acks: -1 });
+  const counts = [300, 500];
+  await Promise.all(counts.flatMap((n, partition) => Array.from({ length: n }, (_, i) => producer.send({ topic: 'perf-shared', partition, value: `v${i}` }))));
+  await producer.close();
+  // No commits from the member: the tool starts its partition from the beginning (its default).
+  const member = new GroupConsumer(client, { groupId: 'perf-shared', heartbeatIntervalMs: 300, sessionTimeoutMs: 6000, autoOffsetReset: 'latest', enableAutoCommit: false });
+  member.subscribe(['perf-shared']);
+  try {
+    const deadline = Date.now() + 30_000;
+    while (member.assignment().length !== 2 && Date.now() < deadline) await member.poll(200);
+    assert.equal(member.assignment().length, 2);
+    const perf = run('kafka-consumer-perf-test.sh', [
+      '--bootstrap-server', cluster.bootstrap, '--topic', 'perf-shared', '--messages', '1000', '--group', 'perf-shared', '--timeout', '3000',
+    ]);
+    let finished = false;
+    void perf.finally(() => (finished = true));
+    const held = new Set<number>();
+    while (!finished) {
+      await member.poll(200);
+      if (member.assignment().length === 1) held.add(member.assignment()[0]!.partition);
+    }
+    const r = await perf;
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    // The range split gave the tool one partition: it read exactly that partition's records.
+    assert.equal(held.size, 1, `the member held ${[...held].join(',')} while the tool ran`);
+    const toolPartition = 1 - [...held][0]!;
+    const lines = r.stdout.trim().split('\n');
+    assert.match(lines[1]!, /^WARNING: Exiting before consuming the expected number of messages/);
+    const row = lines[2]!.split(', ');
+    assert.equal(Number(row[4]), counts[toolPartition]);
+    // rebalance.time.ms: the time to the first assignment, part of the run, the rest being fetch time.
+    const rebalanceMs = Number(row[6]);
+    assert.ok(rebalanceMs > 0 && rebalanceMs < 30_000, `rebalance.time.ms ${rebalanceMs}`);
+  } finally {
+    await member.close();
+    await client.close();
+  }
 });
