@@ -80,7 +80,8 @@ export function groupOptionsFromProps(props: Readonly<Record<string, string>>): 
   const sessionTimeoutMs = intProp(props, 'session.timeout.ms', -2147483648);
   const heartbeatIntervalMs = intProp(props, 'heartbeat.interval.ms', -2147483648);
   if (heartbeatIntervalMs !== undefined && heartbeatIntervalMs >= (sessionTimeoutMs ?? 45_000)) {
-    throw new ClientConfigError('heartbeat.interval.ms must be smaller than session.timeout.ms');
+    // Kafka's Heartbeat refuses the same (IllegalArgumentException).
+    throw new ClientConfigError('Heartbeat must be set lower than the session timeout');
   }
   return {
     groupId,
