@@ -145,16 +145,37 @@ export async function describeConfigs(
   );
 }
 
-/** Sends one alter call per target broker and collects the per-resource errors. */
+/**
+ * Sends one IncrementalAlterConfigs or AlterConfigs request per target broker (each resource's entries
+ * built by `entries`) and collects the per-resource errors, in the order given.
+ */
 async function alterEach<R extends ConfigResource>(
   ctx: AdminContext,
   resources: readonly R[],
-  send: (conn: BrokerConnection, list: R[]) => Promise<{ responses: { errorCode: number; errorMessage: string | null; resourceType: number; resourceName: string }[] }>,
-  options: { operation: string; timeoutMs?: number },
+  request: {
+    apiKey: typeof ApiKeys.IncrementalAlterConfigs | typeof ApiKeys.AlterConfigs;
+    maxVersion: number;
+    entries: (r: R) => object[];
+    validateOnly?: boolean;
+    timeoutMs?: number;
+    operation: string;
+  },
 ): Promise<AlterConfigsResult[]> {
+  const { apiKey } = request;
   const results = new Map<string, AlterConfigsResult>();
   for (const [target, list] of groupBy(resources, targetBroker)) {
-    const response = await adminRetry(ctx, async () => send(await connectionFor(ctx, target), list), options);
+    const response = await adminRetry(
+      ctx,
+      async () => {
+        const conn = await connectionFor(ctx, target);
+        const body = {
+          resources: list.map((r) => ({ resourceType: r.type, resourceName: r.name, configs: request.entries(r) })),
+          validateOnly: request.validateOnly ?? false,
+        } as RequestInputOf<typeof apiKey>;
+        return conn.request(apiKey, conn.pickVersion(apiKey, 0, request.maxVersion), body);
+      },
+      { operation: request.operation, timeoutMs: request.timeoutMs },
+    );
     for (const r of response.responses) {
       results.set(resourceKey(r.resourceType, r.resourceName), {
         resourceType: r.resourceType,
@@ -175,20 +196,13 @@ export function incrementalAlterConfigs(
   resources: readonly (ConfigResource & { configs: readonly AlterConfigOp[] })[],
   options?: { validateOnly?: boolean; timeoutMs?: number },
 ): Promise<AlterConfigsResult[]> {
-  return alterEach(
-    ctx,
-    resources,
-    (conn, list) =>
-      conn.request(ApiKeys.IncrementalAlterConfigs, conn.pickVersion(ApiKeys.IncrementalAlterConfigs, 0, 1), {
-        resources: list.map((r) => ({
-          resourceType: r.type,
-          resourceName: r.name,
-          configs: r.configs.map((c) => ({ name: c.name, configOperation: c.op, value: c.value })),
-        })),
-        validateOnly: options?.validateOnly ?? false,
-      }),
-    { operation: 'incrementalAlterConfigs', timeoutMs: options?.timeoutMs },
-  );
+  return alterEach(ctx, resources, {
+    apiKey: ApiKeys.IncrementalAlterConfigs,
+    maxVersion: 1,
+    entries: (r) => r.configs.map((c) => ({ name: c.name, configOperation: c.op, value: c.value })),
+    operation: 'incrementalAlterConfigs',
+    ...options,
+  });
 }
 
 /** AlterConfigs (legacy): replaces each resource's dynamic configs with the given set. */
@@ -197,18 +211,11 @@ export function alterConfigs(
   resources: readonly (ConfigResource & { configs: readonly { name: string; value: string | null }[] })[],
   options?: { validateOnly?: boolean; timeoutMs?: number },
 ): Promise<AlterConfigsResult[]> {
-  return alterEach(
-    ctx,
-    resources,
-    (conn, list) =>
-      conn.request(ApiKeys.AlterConfigs, conn.pickVersion(ApiKeys.AlterConfigs, 0, 2), {
-        resources: list.map((r) => ({
-          resourceType: r.type,
-          resourceName: r.name,
-          configs: r.configs.map((c) => ({ name: c.name, value: c.value })),
-        })),
-        validateOnly: options?.validateOnly ?? false,
-      }),
-    { operation: 'alterConfigs', timeoutMs: options?.timeoutMs },
-  );
+  return alterEach(ctx, resources, {
+    apiKey: ApiKeys.AlterConfigs,
+    maxVersion: 2,
+    entries: (r) => r.configs.map((c) => ({ name: c.name, value: c.value })),
+    operation: 'alterConfigs',
+    ...options,
+  });
 }

@@ -10,7 +10,7 @@
  * partition's future; a top-level error code fails every partition (alter) or the call (list, elect).
  */
 
-import { ApiKeys, ErrorCode } from '../protocol';
+import { ApiKeys, ErrorCode, type RequestInputOf, type ResponseOf } from '../protocol';
 import { type AdminContext, controllerRequest, groupBy, itemError, missingResultError } from './admin-support';
 import { KafkaResponseError } from './client-errors';
 
@@ -52,6 +52,24 @@ function requestTimeout(ctx: AdminContext, timeoutMs: number): number {
   return ctx.client.requestTimeoutMs + timeoutMs;
 }
 
+/** Sends v0 of a KIP-455 reassignment API to the controller (following it when it moves). */
+function reassignmentCall<K extends typeof ApiKeys.AlterPartitionReassignments | typeof ApiKeys.ListPartitionReassignments>(
+  ctx: AdminContext,
+  apiKey: K,
+  request: { body: RequestInputOf<K>; timeoutMs: number; operation: string },
+): Promise<ResponseOf<K>> {
+  const { body, timeoutMs, operation } = request;
+  return controllerRequest(
+    ctx,
+    // Both responses carry a top-level ErrorCode; the generic ResponseOf<K> cannot show it.
+    (conn) =>
+      conn.request(apiKey, conn.pickVersion(apiKey, 0, 0), body, { timeoutMs: requestTimeout(ctx, timeoutMs) }) as Promise<
+        ResponseOf<K> & { errorCode: number }
+      >,
+    { operation, timeoutMs },
+  );
+}
+
 /**
  * AlterPartitionReassignments: per partition in the order given, null when the controller accepted
  * it. A top-level error fails every partition with it.
@@ -66,17 +84,11 @@ export async function alterPartitionReassignments(
     name,
     partitions: list.map((t) => ({ partitionIndex: t.partition, replicas: t.replicas === null ? null : [...t.replicas] })),
   }));
-  const response = await controllerRequest(
-    ctx,
-    (conn) =>
-      conn.request(
-        ApiKeys.AlterPartitionReassignments,
-        conn.pickVersion(ApiKeys.AlterPartitionReassignments, 0, 0),
-        { timeoutMs, topics },
-        { timeoutMs: requestTimeout(ctx, timeoutMs) },
-      ),
-    { operation: 'alterPartitionReassignments', timeoutMs },
-  );
+  const response = await reassignmentCall(ctx, ApiKeys.AlterPartitionReassignments, {
+    body: { timeoutMs, topics },
+    timeoutMs,
+    operation: 'alterPartitionReassignments',
+  });
   const errors = new Map<string, KafkaResponseError | null>();
   for (const t of response.responses) {
     for (const p of t.partitions) errors.set(tpKey(t.name, p.partitionIndex), itemError(p.errorCode, p.errorMessage));
@@ -102,17 +114,11 @@ export async function listPartitionReassignments(
     partitions === null
       ? null
       : [...groupBy(partitions, (p) => p.topic)].map(([name, list]) => ({ name, partitionIndexes: list.map((p) => p.partition) }));
-  const response = await controllerRequest(
-    ctx,
-    (conn) =>
-      conn.request(
-        ApiKeys.ListPartitionReassignments,
-        conn.pickVersion(ApiKeys.ListPartitionReassignments, 0, 0),
-        { timeoutMs, topics },
-        { timeoutMs: requestTimeout(ctx, timeoutMs) },
-      ),
-    { operation: 'listPartitionReassignments', timeoutMs },
-  );
+  const response = await reassignmentCall(ctx, ApiKeys.ListPartitionReassignments, {
+    body: { timeoutMs, topics },
+    timeoutMs,
+    operation: 'listPartitionReassignments',
+  });
   const error = itemError(response.errorCode, response.errorMessage);
   if (error) throw error;
   return response.topics
