@@ -28,7 +28,7 @@ const frameOf = (chunks: Buffer[]): Buffer => {
   return all.subarray(4);
 };
 
-test('supportedVersions covers exactly the 35 defined APIs with the 3.9 ranges', () => {
+test('supportedVersions covers exactly the 36 defined APIs with the 3.9 ranges', () => {
   const expected: Record<string, [number, number]> = {
     ApiVersions: [0, 4], Metadata: [0, 12], Produce: [0, 11], Fetch: [0, 17], ListOffsets: [0, 9],
     CreateTopics: [0, 7], DeleteTopics: [0, 6], DescribeConfigs: [0, 4], LeaderAndIsr: [0, 7],
@@ -38,6 +38,7 @@ test('supportedVersions covers exactly the 35 defined APIs with the 3.9 ranges',
     FindCoordinator: [0, 6], JoinGroup: [0, 9], Heartbeat: [0, 4], LeaveGroup: [0, 5], SyncGroup: [0, 5],
     DescribeGroups: [0, 5], ListGroups: [0, 5], OffsetCommit: [0, 9], OffsetFetch: [0, 9], DeleteGroups: [0, 2],
     OffsetDelete: [0, 0], InitProducerId: [0, 5], DeleteRecords: [0, 2], DescribeLogDirs: [0, 4], SaslHandshake: [0, 1],
+    DescribeProducers: [0, 0],
   };
   for (const [name, [min, max]] of Object.entries(expected)) {
     const key = ApiKeys[name as keyof typeof ApiKeys];
@@ -165,7 +166,7 @@ test('every API and version goes through encodeRequest/decodeRequest and encodeR
       n++;
     }
   }
-  assert.equal(n, 211);
+  assert.equal(n, 212);
 });
 
 test('encoding a version outside the definitions is refused', () => {

@@ -13,6 +13,7 @@ import { DeleteGroupsApi } from './delete-groups';
 import { DeleteRecordsApi } from './delete-records';
 import { DeleteTopicsApi } from './delete-topics';
 import { DescribeClusterApi } from './describe-cluster';
+import { DescribeProducersApi } from './describe-producers';
 import { DescribeConfigsApi } from './describe-configs';
 import { DescribeGroupsApi } from './describe-groups';
 import { DescribeLogDirsApi } from './describe-log-dirs';
@@ -76,6 +77,7 @@ export const ApiDefinitions = {
   46: ListPartitionReassignmentsApi,
   47: OffsetDeleteApi,
   60: DescribeClusterApi,
+  61: DescribeProducersApi,
 } as const;
 
 export {
@@ -89,6 +91,7 @@ export {
   DeleteRecordsApi,
   DeleteTopicsApi,
   DescribeClusterApi,
+  DescribeProducersApi,
   DescribeConfigsApi,
   DescribeGroupsApi,
   DescribeLogDirsApi,
@@ -125,6 +128,7 @@ export type { DeleteGroupsRequest, DeleteGroupsResponse } from './delete-groups'
 export type { DeleteRecordsRequest, DeleteRecordsResponse } from './delete-records';
 export type { DeleteTopicsRequest, DeleteTopicsResponse } from './delete-topics';
 export type { DescribeClusterRequest, DescribeClusterResponse } from './describe-cluster';
+export type { DescribeProducersRequest, DescribeProducersResponse } from './describe-producers';
 export type { DescribeConfigsRequest, DescribeConfigsResponse } from './describe-configs';
 export type { DescribeGroupsRequest, DescribeGroupsResponse } from './describe-groups';
 export type { DescribeLogDirsRequest, DescribeLogDirsResponse } from './describe-log-dirs';

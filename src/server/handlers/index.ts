@@ -14,6 +14,7 @@ import { deleteTopicsHandler } from './delete-topics';
 import { describeClusterHandler } from './describe-cluster';
 import { describeConfigsHandler } from './describe-configs';
 import { describeLogDirsHandler } from './describe-log-dirs';
+import { describeProducersHandler } from './describe-producers';
 import { electLeadersHandler } from './elect-leaders';
 import { fetchHandler } from './fetch';
 import { initProducerIdHandler, type InitProducerIdServices } from './init-producer-id';
@@ -47,6 +48,7 @@ export function createHandlers(
     deleteRecordsHandler(broker),
     describeConfigsHandler(broker),
     describeLogDirsHandler(broker),
+    describeProducersHandler(broker),
     alterConfigsHandler(broker),
     incrementalAlterConfigsHandler(broker),
     createPartitionsHandler(broker),
