@@ -7,34 +7,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Admin, AlterConfigOpType, ConfigResourceType, ElectionType } from '../../src/client/admin';
-import { KafkaClient } from '../../src/client/kafka-client';
 import { ErrorCode } from '../../src/protocol';
-import { startCluster, type Cluster } from '../harness/cluster';
+import { type AdminCluster, eventually, startAdminCluster } from './admin-cluster';
 
-let cluster: Cluster;
-let client: KafkaClient;
 let admin: Admin;
-
-async function eventually<T>(fn: () => Promise<T>, check: (v: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await fn().catch(() => undefined);
-    if (last !== undefined && check(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+let running: AdminCluster | undefined;
 
 before(async () => {
-  cluster = await startCluster({ brokers: 2 });
-  client = new KafkaClient({ bootstrapServers: cluster.bootstrap, clientId: 'admin-calls-test' });
-  admin = new Admin(client, { defaultApiTimeoutMs: 30_000 });
+  running = await startAdminCluster(2, { clientId: 'admin-calls-test' });
+  ({ admin } = running);
 });
 
 after(async () => {
-  await client?.close();
-  await cluster?.stop();
+  await running?.stop();
 });
 
 describe('Admin client: reassignment, election and config calls', () => {
@@ -59,7 +44,7 @@ describe('Admin client: reassignment, election and config calls', () => {
     await eventually(
       () => admin.describeTopics(['admin-calls']),
       ([d]) => d!.partitions.every((p) => p.isr.length === 2 && p.leader === p.replicas[0]),
-      'the preferred leaders',
+      { what: 'the preferred leaders' },
     );
     const results = await admin.electLeaders(ElectionType.PREFERRED, [
       { topic: 'admin-calls', partition: 0 },
@@ -121,7 +106,7 @@ describe('Admin client: reassignment, election and config calls', () => {
     assert.deepEqual(await admin.listPartitionReassignments([{ topic: 'moved', partition: 0 }]), []);
     const [started] = await admin.alterPartitionReassignments([{ topic: 'moved', partition: 0, replicas: [1] }]);
     assert.equal(started!.error, null);
-    await eventually(() => admin.listPartitionReassignments(null), (l) => l.length === 0, 'the move to complete');
+    await eventually(() => admin.listPartitionReassignments(null), (l) => l.length === 0, { what: 'the move to complete' });
     const [d] = await admin.describeTopics(['moved']);
     assert.deepEqual(d!.partitions[0]!.replicas, [1]);
   });
@@ -132,10 +117,10 @@ describe('Admin client: reassignment, election and config calls', () => {
     assert.equal(set!.error, null);
     // The broker applies it once ZooKeeper notified it of the change.
     const value = async () => (await admin.describeConfigs([{ ...broker, configNames: ['log.retention.ms'] }]))[0]!.entries[0]!.value;
-    await eventually(value, (v) => v === '7200000', 'the new value on broker 1');
+    await eventually(value, (v) => v === '7200000', { what: 'the new value on broker 1' });
     const [cleared] = await admin.alterConfigs([{ ...broker, configs: [] }]);
     assert.equal(cleared!.error, null);
-    await eventually(value, (v) => v === null, 'the dynamic value removed');
+    await eventually(value, (v) => v === null, { what: 'the dynamic value removed' });
     const [clusterDefault] = await admin.describeConfigs([{ type: ConfigResourceType.BROKER, name: '' }]);
     assert.equal(clusterDefault!.error, null);
   });
