@@ -79,3 +79,37 @@ export function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K
   }
   return out;
 }
+
+/**
+ * A controller request about topics answered per topic (CreateTopics, DeleteTopics, CreatePartitions):
+ * topics answered NOT_CONTROLLER (the controller moved between Metadata and the request) are sent again,
+ * to the new controller, until the operation times out; the other answers are kept, by topic name.
+ */
+export async function perTopicControllerCall<T, R extends { name: string; errorCode: number }>(
+  ctx: AdminContext,
+  topics: readonly T[],
+  call: { nameOf: (topic: T) => string; send: (conn: BrokerConnection, pending: T[]) => Promise<R[]>; operation: string; timeoutMs: number },
+): Promise<Map<string, R>> {
+  const answers = new Map<string, R>();
+  let pending = [...topics];
+  await ctx.client.retry(
+    async () => {
+      const results = await call.send(await ctx.client.controllerConnection(), pending);
+      const retry: T[] = [];
+      for (const r of results) {
+        const wanted = pending.find((t) => call.nameOf(t) === r.name);
+        if (r.errorCode === ErrorCode.NOT_CONTROLLER && wanted !== undefined) retry.push(wanted);
+        else answers.set(r.name, r);
+      }
+      pending = retry;
+      if (pending.length > 0) throw new KafkaResponseError(ErrorCode.NOT_CONTROLLER);
+    },
+    { timeoutMs: call.timeoutMs, operation: call.operation },
+  );
+  return answers;
+}
+
+/** The error of a topic a response did not mention. */
+export function noTopicResultError(): KafkaResponseError {
+  return new KafkaResponseError(ErrorCode.UNKNOWN_SERVER_ERROR, { message: 'No result in the response' });
+}

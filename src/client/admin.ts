@@ -41,7 +41,7 @@ import {
   deleteRecords,
   describeLogDirs,
 } from './admin-log-dirs';
-import { type AdminContext, adminRetry } from './admin-support';
+import { type AdminContext, adminRetry, itemError, noTopicResultError, perTopicControllerCall } from './admin-support';
 import { KafkaResponseError } from './client-errors';
 import type { BrokerNode, KafkaClient, PartitionMetadata } from './kafka-client';
 
@@ -121,12 +121,11 @@ export class Admin {
     options?: { timeoutMs?: number; validateOnly?: boolean },
   ): Promise<CreateTopicResult[]> {
     const timeoutMs = options?.timeoutMs ?? this.defaultApiTimeoutMs;
-    const results = new Map<string, CreateTopicResult>();
-    let pending = [...topics];
-    await this.client.retry(
-      async () => {
-        const conn = await this.client.controllerConnection();
-        const version = conn.pickVersion(ApiKeys.CreateTopics, 0, 7);
+    const answers = await perTopicControllerCall(this.context, topics, {
+      nameOf: (t) => t.name,
+      operation: 'createTopics',
+      timeoutMs,
+      send: async (conn, pending) => {
         const request = {
           topics: pending.map((t) => ({
             name: t.name,
@@ -141,41 +140,24 @@ export class Admin {
           timeoutMs: Math.min(timeoutMs, 2_147_483_647),
           validateOnly: options?.validateOnly ?? false,
         } as RequestInputOf<typeof ApiKeys.CreateTopics>;
+        const version = conn.pickVersion(ApiKeys.CreateTopics, 0, 7);
         const response = await conn.request(ApiKeys.CreateTopics, version, request, {
           timeoutMs: this.client.requestTimeoutMs + timeoutMs,
         });
-        const retry: NewTopic[] = [];
-        for (const r of response.topics) {
-          const error = r.errorCode === ErrorCode.NONE ? null : new KafkaResponseError(r.errorCode, { message: r.errorMessage });
-          const wanted = pending.find((t) => t.name === r.name);
-          // NOT_CONTROLLER: the controller moved between Metadata and CreateTopics; ask the new one.
-          if (error && r.errorCode === ErrorCode.NOT_CONTROLLER && wanted) {
-            retry.push(wanted);
-            continue;
-          }
-          results.set(r.name, {
-            name: r.name,
-            error,
-            topicId: r.topicId && r.topicId !== 'AAAAAAAAAAAAAAAAAAAAAA' ? r.topicId : null,
-            numPartitions: r.numPartitions,
-            replicationFactor: r.replicationFactor,
-          });
-        }
-        pending = retry;
-        if (pending.length > 0) throw new KafkaResponseError(ErrorCode.NOT_CONTROLLER);
+        return response.topics;
       },
-      { timeoutMs, operation: 'createTopics' },
-    );
-    return topics.map(
-      (t) =>
-        results.get(t.name) ?? {
-          name: t.name,
-          error: new KafkaResponseError(ErrorCode.UNKNOWN_SERVER_ERROR, { message: 'No result in the response' }),
-          topicId: null,
-          numPartitions: -1,
-          replicationFactor: -1,
-        },
-    );
+    });
+    return topics.map((t) => {
+      const r = answers.get(t.name);
+      if (!r) return { name: t.name, error: noTopicResultError(), topicId: null, numPartitions: -1, replicationFactor: -1 };
+      return {
+        name: r.name,
+        error: itemError(r.errorCode, r.errorMessage),
+        topicId: r.topicId && r.topicId !== 'AAAAAAAAAAAAAAAAAAAAAA' ? r.topicId : null,
+        numPartitions: r.numPartitions,
+        replicationFactor: r.replicationFactor,
+      };
+    });
   }
 
   /** createTopics, throwing the first per-topic error. */
@@ -188,44 +170,27 @@ export class Admin {
   /** Deletes topics (by name) through the controller; per-topic results. */
   async deleteTopics(names: readonly string[], options?: { timeoutMs?: number }): Promise<DeleteTopicResult[]> {
     const timeoutMs = options?.timeoutMs ?? this.defaultApiTimeoutMs;
-    const results = new Map<string, DeleteTopicResult>();
-    let pending = [...names];
-    await this.client.retry(
-      async () => {
-        const conn = await this.client.controllerConnection();
-        const version = conn.pickVersion(ApiKeys.DeleteTopics, 0, 6);
+    const answers = await perTopicControllerCall(this.context, names, {
+      nameOf: (name) => name,
+      operation: 'deleteTopics',
+      timeoutMs,
+      send: async (conn, pending) => {
         const request = {
           topics: pending.map((name) => ({ name })),
           topicNames: pending,
           timeoutMs: Math.min(timeoutMs, 2_147_483_647),
         } as RequestInputOf<typeof ApiKeys.DeleteTopics>;
+        const version = conn.pickVersion(ApiKeys.DeleteTopics, 0, 6);
         const response = await conn.request(ApiKeys.DeleteTopics, version, request, {
           timeoutMs: this.client.requestTimeoutMs + timeoutMs,
         });
-        const retry: string[] = [];
-        for (const r of response.responses) {
-          const name = r.name ?? '';
-          if (r.errorCode === ErrorCode.NOT_CONTROLLER && pending.includes(name)) {
-            retry.push(name);
-            continue;
-          }
-          results.set(name, {
-            name,
-            error: r.errorCode === ErrorCode.NONE ? null : new KafkaResponseError(r.errorCode, { message: r.errorMessage }),
-          });
-        }
-        pending = retry;
-        if (pending.length > 0) throw new KafkaResponseError(ErrorCode.NOT_CONTROLLER);
+        return response.responses.map((r) => ({ ...r, name: r.name ?? '' }));
       },
-      { timeoutMs, operation: 'deleteTopics' },
-    );
-    return names.map(
-      (name) =>
-        results.get(name) ?? {
-          name,
-          error: new KafkaResponseError(ErrorCode.UNKNOWN_SERVER_ERROR, { message: 'No result in the response' }),
-        },
-    );
+    });
+    return names.map((name) => {
+      const r = answers.get(name);
+      return { name, error: r ? itemError(r.errorCode, r.errorMessage) : noTopicResultError() };
+    });
   }
 
   /**
@@ -237,12 +202,11 @@ export class Admin {
     options?: { timeoutMs?: number; validateOnly?: boolean },
   ): Promise<DeleteTopicResult[]> {
     const timeoutMs = options?.timeoutMs ?? this.defaultApiTimeoutMs;
-    const results = new Map<string, DeleteTopicResult>();
-    let pending = [...topics];
-    await this.client.retry(
-      async () => {
-        const conn = await this.client.controllerConnection();
-        const version = conn.pickVersion(ApiKeys.CreatePartitions, 0, 3);
+    const answers = await perTopicControllerCall(this.context, topics, {
+      nameOf: (t) => t.name,
+      operation: 'createPartitions',
+      timeoutMs,
+      send: async (conn, pending) => {
         const request: RequestInputOf<typeof ApiKeys.CreatePartitions> = {
           topics: pending.map((t) => ({
             name: t.name,
@@ -252,33 +216,17 @@ export class Admin {
           timeoutMs: Math.min(timeoutMs, 2_147_483_647),
           validateOnly: options?.validateOnly ?? false,
         };
+        const version = conn.pickVersion(ApiKeys.CreatePartitions, 0, 3);
         const response = await conn.request(ApiKeys.CreatePartitions, version, request, {
           timeoutMs: this.client.requestTimeoutMs + timeoutMs,
         });
-        const retry: typeof pending = [];
-        for (const r of response.results) {
-          const wanted = pending.find((t) => t.name === r.name);
-          if (r.errorCode === ErrorCode.NOT_CONTROLLER && wanted) {
-            retry.push(wanted);
-            continue;
-          }
-          results.set(r.name, {
-            name: r.name,
-            error: r.errorCode === ErrorCode.NONE ? null : new KafkaResponseError(r.errorCode, { message: r.errorMessage }),
-          });
-        }
-        pending = retry;
-        if (pending.length > 0) throw new KafkaResponseError(ErrorCode.NOT_CONTROLLER);
+        return response.results;
       },
-      { timeoutMs, operation: 'createPartitions' },
-    );
-    return topics.map(
-      (t) =>
-        results.get(t.name) ?? {
-          name: t.name,
-          error: new KafkaResponseError(ErrorCode.UNKNOWN_SERVER_ERROR, { message: 'No result in the response' }),
-        },
-    );
+    });
+    return topics.map((t) => {
+      const r = answers.get(t.name);
+      return { name: t.name, error: r ? itemError(r.errorCode, r.errorMessage) : noTopicResultError() };
+    });
   }
 
   /** All topics (internal ones only with `listInternal`), sorted by name. */
