@@ -159,7 +159,14 @@ export async function kafkaBrokerApiVersionsMain(args: string[], io: ToolIO): Pr
       return 1;
     }
     const bootstrap = options.valueOf('bootstrap-server')!;
-    const props = propertiesOption(options, 'command-config');
+    let props: Record<string, string>;
+    try {
+      props = propertiesOption(options, 'command-config');
+    } catch (err) {
+      // Utils.loadProps: a missing file is a NoSuchFileException the command does not catch.
+      if (((err as Error).cause as NodeJS.ErrnoException | undefined)?.code !== 'ENOENT') throw err;
+      throw new UncaughtException(options.valueOf('command-config')!, 'java.nio.file.NoSuchFileException');
+    }
     const client = toolKafkaClient(io, {
       bootstrapServers: bootstrap,
       props: { 'request.timeout.ms': String(DEFAULT_REQUEST_TIMEOUT_MS), ...props },

@@ -15,7 +15,7 @@ import { Admin } from '../client/admin';
 import { KafkaResponseError } from '../client/client-errors';
 import type { KafkaClient } from '../client/kafka-client';
 import { SimpleConsumer, type TopicPartition } from '../client/simple-consumer';
-import { toolKafkaClient } from './client-config';
+import { ClientConfigError, toolKafkaClient } from './client-config';
 import { OptionException, OptionParser, type ParsedOptions } from './command-line';
 import {
   UsageError,
@@ -212,6 +212,17 @@ function validateBootstrapServer(hostPort: string): void {
   }
 }
 
+/** --command-config's properties; a missing file fails as Utils.loadProps does (NoSuchFileException). */
+function commandConfig(options: ParsedOptions): Record<string, string> {
+  try {
+    return propertiesOption(options, 'command-config');
+  } catch (err) {
+    if (((err as Error).cause as NodeJS.ErrnoException | undefined)?.code !== 'ENOENT') throw err;
+    const file = options.valueOf('command-config')!;
+    throw new GetOffsetShellFailure(file, 'java.nio.file.NoSuchFileException');
+  }
+}
+
 /** The partitions that pass `filter`, as GetOffsetShell.listPartitionInfos finds them. */
 async function listPartitions(admin: Admin, filter: TopicPartitionFilter, excludeInternal: boolean): Promise<TopicPartition[]> {
   const topics = (await admin.listTopics({ listInternal: !excludeInternal })).map((t) => t.name).filter((t) => filter.isTopicAllowed(t));
@@ -238,7 +249,7 @@ async function fetchOffsets(options: ParsedOptions, io: ToolIO): Promise<{ tp: T
   const filter = options.has('topic-partitions')
     ? topicPartitionFilterFromPatterns(options.valueOf('topic-partitions')!)
     : topicPartitionFilterFromOptions(options.valueOf('topic'), options.valueOf('partitions'));
-  const props = propertiesOption(options, 'command-config');
+  const props = commandConfig(options);
   let client: KafkaClient | undefined;
   try {
     client = toolKafkaClient(io, { bootstrapServers: options.valueOf('bootstrap-server')!, props, clientId: 'GetOffsetShell' });
@@ -256,6 +267,22 @@ async function fetchOffsets(options: ParsedOptions, io: ToolIO): Promise<{ tp: T
   } finally {
     await client?.close();
   }
+}
+
+/** The Java exception a failure stands for: `class: message`. */
+function javaThrowable(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof GetOffsetShellFailure) return `${err.javaClass}: ${message}`;
+  // Admin results fail with an ExecutionException wrapping the Kafka exception.
+  if (err instanceof KafkaResponseError) return `java.util.concurrent.ExecutionException: ${kafkaExceptionClass(err.code, err.errorName)}: ${message}`;
+  if (err instanceof ClientConfigError) return `org.apache.kafka.common.config.ConfigException: ${message}`;
+  return `java.lang.RuntimeException: ${message}`;
+}
+
+/** Throwable.getMessage of that exception (an ExecutionException's is its cause's toString). */
+function javaMessage(err: unknown): string {
+  if (err instanceof KafkaResponseError) return `${kafkaExceptionClass(err.code, err.errorName)}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** Runs kafka-get-offsets with `args`; resolves with the exit code. */
@@ -284,17 +311,9 @@ export async function kafkaGetOffsetsMain(args: string[], io: ToolIO): Promise<n
     for (const { tp, offset } of await fetchOffsets(options, io)) io.out(`${tp.topic}:${tp.partition}:${offset}\n`);
     return 0;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    io.err(`Error occurred: ${message}\n`);
-    if (!(err instanceof GetOffsetsError)) {
-      const javaClass =
-        err instanceof GetOffsetShellFailure
-          ? err.javaClass
-          : err instanceof KafkaResponseError
-            ? `java.util.concurrent.ExecutionException: ${kafkaExceptionClass(err.code, err.errorName)}`
-            : 'java.lang.RuntimeException';
-      io.err(`${javaClass}: ${message}\n`);
-    }
+    io.err(`Error occurred: ${javaMessage(err)}\n`);
+    // Utils.stackTrace(e) follows unexpected failures; its first line is the exception itself.
+    if (!(err instanceof GetOffsetsError)) io.err(`${javaThrowable(err)}\n`);
     return 1;
   }
 }

@@ -123,6 +123,11 @@ describe('kafka-broker-api-versions argument errors', () => {
     const version = await run(['--version']);
     assert.equal(version.code, 1);
     assert.match(version.stderr, /^Missing required argument "\[bootstrap-server\]"\nOption/);
+    assert.deepEqual(await run(['--bootstrap-server', '127.0.0.1:1', '--command-config', '/nonexistent/admin.properties']), {
+      code: 1,
+      stdout: '',
+      stderr: 'Exception in thread "main" java.nio.file.NoSuchFileException: /nonexistent/admin.properties\n',
+    });
     const down = await run(['--bootstrap-server', '127.0.0.1:1']);
     assert.equal(down.code, 1);
     assert.equal(down.stdout, '');

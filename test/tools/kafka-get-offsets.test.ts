@@ -101,6 +101,19 @@ describe('kafka-get-offsets argument errors', () => {
     for (const [args, message] of refusals) {
       assert.deepEqual(await run(['--bootstrap-server', '127.0.0.1:1', ...args]), { code: 1, stdout: '', stderr: `Error occurred: ${message}\n` });
     }
+    // Unexpected failures add the exception (the first line of Kafka's stack trace).
+    assert.deepEqual(await run(['--bootstrap-server', '127.0.0.1:1', '--topic-partitions', 'a:b']), {
+      code: 1,
+      stdout: '',
+      stderr:
+        'Error occurred: org.apache.kafka.tools.TerseException: Invalid rule specification: a:b\n' +
+        'java.lang.RuntimeException: org.apache.kafka.tools.TerseException: Invalid rule specification: a:b\n',
+    });
+    assert.deepEqual(await run(['--bootstrap-server', '127.0.0.1:1', '--command-config', '/nonexistent/admin.properties']), {
+      code: 1,
+      stdout: '',
+      stderr: 'Error occurred: /nonexistent/admin.properties\njava.nio.file.NoSuchFileException: /nonexistent/admin.properties\n',
+    });
   });
 });
 
