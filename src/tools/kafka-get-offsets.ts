@@ -12,9 +12,9 @@
  * --bootstrap-server print the option table (exit 1).
  */
 import { Admin } from '../client/admin';
-import { KafkaResponseError } from '../client/client-errors';
+import { KafkaClientError, KafkaResponseError, OperationTimeoutError, RequestTimeoutError } from '../client/client-errors';
 import type { KafkaClient } from '../client/kafka-client';
-import { SimpleConsumer, type TopicPartition } from '../client/simple-consumer';
+import { type OffsetAndTimestamp, SimpleConsumer, type TopicPartition } from '../client/simple-consumer';
 import { ClientConfigError, toolKafkaClient } from './client-config';
 import { OptionException, OptionParser, type ParsedOptions } from './command-line';
 import {
@@ -239,6 +239,35 @@ function byTopicPartitionString(a: TopicPartition, b: TopicPartition): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** SimpleConsumer.listOffsets keys its results by `topic\0partition`. */
+const tpKey = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
+
+/**
+ * The offset (null: none) or the failure of each partition, as Admin.listOffsets reports each partition's
+ * result on its own: one request for all, and when that fails, one per partition to tell which failed.
+ */
+async function listOffsetsPerPartition(
+  consumer: SimpleConsumer,
+  partitions: readonly TopicPartition[],
+  timestamp: number,
+): Promise<Map<string, OffsetAndTimestamp | null | Error>> {
+  try {
+    return await consumer.listOffsets(partitions.map((tp) => ({ ...tp, timestamp })));
+  } catch {
+    const results = new Map<string, OffsetAndTimestamp | null | Error>();
+    await Promise.all(
+      partitions.map(async (tp) => {
+        try {
+          results.set(tpKey(tp), (await consumer.listOffsets([{ ...tp, timestamp }])).get(tpKey(tp)) ?? null);
+        } catch (err) {
+          results.set(tpKey(tp), err instanceof Error ? err : new Error(String(err)));
+        }
+      }),
+    );
+    return results;
+  }
+}
+
 /** GetOffsetShell.fetchOffsets: the offsets of the matching partitions, in output order. */
 async function fetchOffsets(options: ParsedOptions, io: ToolIO): Promise<{ tp: TopicPartition; offset: number }[]> {
   if (options.has('topic-partitions') && (options.has('topic') || options.has('partitions'))) {
@@ -255,12 +284,15 @@ async function fetchOffsets(options: ParsedOptions, io: ToolIO): Promise<{ tp: T
     client = toolKafkaClient(io, { bootstrapServers: options.valueOf('bootstrap-server')!, props, clientId: 'GetOffsetShell' });
     const partitions = await listPartitions(new Admin(client), filter, excludeInternal);
     if (partitions.length === 0) throw new GetOffsetsError('Could not match any topic-partitions with the specified filters');
-    // SimpleConsumer.listOffsets keys its results by `topic\0partition`.
-    const found = await new SimpleConsumer(client).listOffsets(partitions.map((tp) => ({ ...tp, timestamp })));
+    const results = await listOffsetsPerPartition(new SimpleConsumer(client), partitions, timestamp);
     const out: { tp: TopicPartition; offset: number }[] = [];
     for (const tp of partitions) {
+      const result = results.get(tpKey(tp));
+      if (result instanceof Error) {
+        io.err(`Skip getting offsets for topic-partition ${tp.topic}-${tp.partition} due to error: ${javaMessage(result)}\n`);
+        continue;
+      }
       // No offset (ListOffsetsResponse.UNKNOWN_OFFSET) leaves the partition out.
-      const result = found.get(`${tp.topic}\u0000${tp.partition}`);
       if (result) out.push({ tp, offset: result.offset });
     }
     return out.sort((a, b) => byTopicPartitionString(a.tp, b.tp));
@@ -274,7 +306,7 @@ function javaThrowable(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof GetOffsetShellFailure) return `${err.javaClass}: ${message}`;
   // Admin results fail with an ExecutionException wrapping the Kafka exception.
-  if (err instanceof KafkaResponseError) return `java.util.concurrent.ExecutionException: ${kafkaExceptionClass(err.code, err.errorName)}: ${message}`;
+  if (err instanceof KafkaResponseError || err instanceof KafkaClientError) return `java.util.concurrent.ExecutionException: ${javaMessage(err)}`;
   if (err instanceof ClientConfigError) return `org.apache.kafka.common.config.ConfigException: ${message}`;
   return `java.lang.RuntimeException: ${message}`;
 }
@@ -282,6 +314,10 @@ function javaThrowable(err: unknown): string {
 /** Throwable.getMessage of that exception (an ExecutionException's is its cause's toString). */
 function javaMessage(err: unknown): string {
   if (err instanceof KafkaResponseError) return `${kafkaExceptionClass(err.code, err.errorName)}: ${err.message}`;
+  if (err instanceof OperationTimeoutError || err instanceof RequestTimeoutError) {
+    return `org.apache.kafka.common.errors.TimeoutException: ${err.message}`;
+  }
+  if (err instanceof KafkaClientError) return `org.apache.kafka.common.errors.DisconnectException: ${err.message}`;
   return err instanceof Error ? err.message : String(err);
 }
 

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -180,5 +181,41 @@ describe('kafka-get-offsets against a broker', { timeout: 180_000 }, () => {
     assert.equal(await get(['--exclude-internal-topics']), await get(['--topic', 'offsets']));
     const none = await run(['--bootstrap-server', cluster.bootstrap, '--topic', 'no-such-topic']);
     assert.deepEqual(none, { code: 1, stdout: '', stderr: 'Error occurred: Could not match any topic-partitions with the specified filters\n' });
+  });
+});
+
+describe('kafka-get-offsets with a partition whose leader is down', { timeout: 180_000 }, () => {
+  let cluster: Cluster;
+  let dir: string;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'get-offsets-'));
+    cluster = await startCluster({ brokers: 2 });
+    const admin = kafkajs(cluster.bootstrap).admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [{ topic: 'halves', replicaAssignment: [{ partition: 0, replicas: [0] }, { partition: 1, replicas: [1] }] }],
+      waitForLeaders: true,
+    });
+    await admin.disconnect();
+    const producer = kafkajs(cluster.bootstrap).producer();
+    await producer.connect();
+    await producer.send({ topic: 'halves', messages: [{ value: 'a', partition: 0 }, { value: 'b', partition: 0 }] });
+    await producer.disconnect();
+    await cluster.brokers[1]!.stop();
+  });
+
+  after(async () => {
+    await cluster?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the other partitions are printed and the failed one skipped with its error (--command-config)', async () => {
+    const config = path.join(dir, 'admin.properties');
+    fs.writeFileSync(config, 'request.timeout.ms=3000\nretry.backoff.max.ms=200\n');
+    const r = await run(['--bootstrap-server', cluster.brokers[0]!.bootstrap, '--topic', 'halves', '--command-config', config]);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, 'halves:0:2\n');
+    assert.match(r.stderr, /^Skip getting offsets for topic-partition halves-1 due to error: org\.apache\.kafka\.common\.errors\.\w+Exception: .+\n$/);
   });
 });
