@@ -19,7 +19,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { incrementSequence } from '../log/producer-state-entry';
-import { type DecodedRecord, RecordBatchView, batches, compressionName, decodeRecords, NO_SEQUENCE, validBytes } from '../protocol/records';
+import { BatchAttribute, type DecodedRecord, RecordBatchView, batches, compressionName, decodeRecords, NO_SEQUENCE, validBytes } from '../protocol/records';
 import type { ToolIO } from './tool-support';
 import { DumpLogUncaughtError, type ParsedRecord } from './dump-log-offsets';
 
@@ -121,7 +121,7 @@ export function timestampType(batch: RecordBatchView): string {
 
 /** DumpLogSegments.printBatchLevel. */
 export function batchLine(batch: RecordBatchView, position: number): string {
-  const deleteHorizon = batch.attributes & 0x40 ? `OptionalLong[${batch.baseTimestamp}]` : 'OptionalLong.empty';
+  const deleteHorizon = batch.attributes & BatchAttribute.deleteHorizon ? `OptionalLong[${batch.baseTimestamp}]` : 'OptionalLong.empty';
   return (
     `baseOffset: ${batch.baseOffset} lastOffset: ${batch.lastOffset} count: ${batch.recordsCount} ` +
     `baseSequence: ${batch.baseSequence} lastSequence: ${lastSequence(batch)} producerId: ${batch.producerId} ` +

@@ -19,6 +19,7 @@ import {
   offsetCommitValue,
 } from '../../src/coordinator/group/records/group-records';
 import { encodeSubscription } from '../../src/coordinator/group/consumer-protocol';
+import { buildRecordBatch } from '../../src/protocol/records';
 import { parseOffsetsRecord } from '../../src/tools/dump-log-offsets';
 import { jacksonString } from '../../src/tools/dump-log-json';
 import { startCluster, type Cluster } from '../harness/cluster';
@@ -152,6 +153,116 @@ describe('kafka-dump-log option errors', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('kafka-dump-log on crafted segments', () => {
+  const T0 = 1700000000000;
+  let dir: string;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dump-log-crafted-'));
+  });
+
+  after(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** size, crc and whether the crc holds, read from the bytes of the batch at `position`. */
+  function header(buf: Buffer, position: number): string {
+    const size = 12 + buf.readInt32BE(position + 8);
+    const crc = buf.readUInt32BE(position + 17);
+    return `size: ${size} magic: 2 compresscodec: %CODEC% crc: ${crc} isvalid: ${crc32c(buf.subarray(position + 21, position + size)) === crc}`;
+  }
+
+  test('transactions, control records, LogAppendTime, snappy and offset gaps', async () => {
+    const txn = await buildRecordBatch(
+      [
+        { key: 'a', value: 'x', timestamp: T0 },
+        { key: 'b', value: 'y', timestamp: T0 + 1, headers: [{ key: 'trace', value: Buffer.from('1') }] },
+      ],
+      { baseOffset: 0, partitionLeaderEpoch: 3, producerId: 7, producerEpoch: 1, baseSequence: 0, transactional: true },
+    );
+    const markers = await buildRecordBatch(
+      [
+        { key: Buffer.from([0, 0, 0, 1]), value: Buffer.from([0, 0, 0, 0, 0, 5]), timestamp: T0 + 2 },
+        { key: Buffer.from([0, 0, 0, 2]), value: Buffer.from([0, 0]), timestamp: T0 + 2 },
+      ],
+      { baseOffset: 2, partitionLeaderEpoch: 3, producerId: 7, producerEpoch: 1, transactional: true, control: true },
+    );
+    const appended = await buildRecordBatch(
+      [
+        { key: 'c', value: 'z', timestamp: T0 + 5 },
+        { key: null, value: null, timestamp: T0 + 6 },
+      ],
+      { baseOffset: 10, partitionLeaderEpoch: 4, compression: 'snappy', logAppendTime: T0 + 100 },
+    );
+    const log = Buffer.concat([txn, markers, appended]);
+    const file = path.join(dir, '00000000000000000000.log');
+    fs.writeFileSync(file, log);
+    const p1 = txn.length;
+    const p2 = txn.length + markers.length;
+    const batches = [
+      `baseOffset: 0 lastOffset: 1 count: 2 baseSequence: 0 lastSequence: 1 producerId: 7 producerEpoch: 1 partitionLeaderEpoch: 3 ` +
+        `isTransactional: true isControl: false deleteHorizonMs: OptionalLong.empty position: 0 CreateTime: ${T0 + 1} ${header(log, 0).replace('%CODEC%', 'none')}`,
+      `baseOffset: 2 lastOffset: 3 count: 2 baseSequence: -1 lastSequence: -1 producerId: 7 producerEpoch: 1 partitionLeaderEpoch: 3 ` +
+        `isTransactional: true isControl: true deleteHorizonMs: OptionalLong.empty position: ${p1} CreateTime: ${T0 + 2} ${header(log, p1).replace('%CODEC%', 'none')}`,
+      `baseOffset: 10 lastOffset: 11 count: 2 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: 4 ` +
+        `isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: ${p2} LogAppendTime: ${T0 + 100} ${header(log, p2).replace('%CODEC%', 'snappy')}`,
+    ];
+    assert.ok(batches.every((b) => b.endsWith('isvalid: true')));
+    const r = await run(['--print-data-log', '--files', file]);
+    assert.deepEqual(r, {
+      code: 0,
+      stdout: [
+        `Dumping ${file}`,
+        'Log starting offset: 0',
+        batches[0],
+        `| offset: 0 CreateTime: ${T0} keySize: 1 valueSize: 1 sequence: 0 headerKeys: [] key: a payload: x`,
+        `| offset: 1 CreateTime: ${T0 + 1} keySize: 1 valueSize: 1 sequence: 1 headerKeys: [trace] key: b payload: y`,
+        batches[1],
+        `| offset: 2 CreateTime: ${T0 + 2} keySize: 4 valueSize: 6 sequence: -1 headerKeys: [] endTxnMarker: COMMIT coordinatorEpoch: 5`,
+        `| offset: 3 CreateTime: ${T0 + 2} keySize: 4 valueSize: 2 sequence: -1 headerKeys: [] controlType: LEADER_CHANGE(2)`,
+        batches[2],
+        `| offset: 10 LogAppendTime: ${T0 + 100} keySize: 1 valueSize: 1 sequence: -1 headerKeys: [] key: c payload: z`,
+        `| offset: 11 LogAppendTime: ${T0 + 100} keySize: -1 valueSize: -1 sequence: -1 headerKeys: []`,
+        '',
+      ].join('\n'),
+      stderr: `Non-consecutive offsets in ${file}\n  3 is followed by 10\n`,
+    });
+  });
+
+  test('Integer and Long decoders, and a transaction index', async () => {
+    const value = Buffer.alloc(8);
+    value.writeBigInt64BE(-5n);
+    const batch = await buildRecordBatch([{ key: Buffer.from([0, 0, 1, 0]), value, timestamp: T0 }], { baseOffset: 100 });
+    const file = path.join(dir, '00000000000000000100.log');
+    fs.writeFileSync(file, batch);
+    const r = await run([
+      '--key-decoder-class', 'org.apache.kafka.tools.api.IntegerDecoder',
+      '--value-decoder-class', 'kafka.serializer.LongDecoder',
+      '--skip-record-metadata',
+      '--files', file,
+    ]);
+    assert.equal(r.code, 0);
+    assert.equal(
+      r.stdout.split('\n').filter((l) => !l.startsWith('baseOffset')).join('\n'),
+      `Dumping ${file}\nkafka.serializer.LongDecoder is deprecated. Please use org.apache.kafka.tools.api.LongDecoder instead\n` +
+        'Log starting offset: 100\n| key: 256 payload: -5\n',
+    );
+    const txnIndex = path.join(dir, '00000000000000000000.txnindex');
+    const entry = Buffer.alloc(34);
+    entry.writeInt16BE(0, 0);
+    entry.writeBigInt64BE(7n, 2);
+    entry.writeBigInt64BE(0n, 10);
+    entry.writeBigInt64BE(3n, 18);
+    entry.writeBigInt64BE(0n, 26);
+    fs.writeFileSync(txnIndex, entry);
+    assert.deepEqual(await run(['--files', txnIndex]), {
+      code: 0,
+      stdout: `Dumping ${txnIndex}\nversion: 0 producerId: 7 firstOffset: 0 lastOffset: 3 lastStableOffset: 0\n`,
+      stderr: '',
+    });
   });
 });
 
