@@ -15,13 +15,17 @@ export class GroupCommandError extends Error {
   override readonly name = 'GroupCommandError';
 }
 
+/** A topic partition. */
 export interface TP {
   topic: string;
   partition: number;
 }
+/** `topic-partition`, the key partitions are mapped by. */
 export const tpKey = (tp: TP) => `${tp.topic}-${tp.partition}`;
+/** Orders by topic name, then partition. */
 export const byTopicPartition = (a: TP, b: TP) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition);
 
+/** A consumer group as --describe prints it. */
 export interface GroupDescription {
   groupId: string;
   state: string;

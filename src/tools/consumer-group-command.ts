@@ -10,12 +10,16 @@ import type { ParsedOptions } from './command-line';
 import { type GroupAdmin, type GroupDescription, GroupCommandError, type TP, byTopicPartition, javaError, tpKey } from './consumer-group-admin';
 import { UsageError, logLine, type ToolIO } from './tool-support';
 
-export const MISSING = '-';
+/** What the tables print for an unknown value. */
+const MISSING = '-';
+/** Java's line separator, as the tool prints it. */
 export const NL = '\n';
+/** The --reset-offsets scenarios, one of which must be given. */
 export const RESET_SCENARIOS = ['to-offset', 'shift-by', 'to-datetime', 'by-duration', 'to-earliest', 'to-latest', 'to-current', 'from-file'];
 /** Kafka's ConsumerGroupState names (--list --state). */
-export const STATES = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty', 'Assigning', 'Reconciling'];
-export const TYPES = ['Consumer', 'Classic'];
+const STATES = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty', 'Assigning', 'Reconciling'];
+/** Kafka's GroupType names (--list --type). */
+const TYPES = ['Consumer', 'Classic'];
 /** Options as jopt-simple lists them in messages: `[a], [b]`. */
 export const opt = (names: readonly string[]) => names.map((n) => `[${n}]`).join(', ');
 
@@ -45,6 +49,7 @@ export function parseDuration(text: string): number {
   return m[1] === '-' ? -ms : ms;
 }
 
+/** The actions of kafka-consumer-groups, printing what Kafka's ConsumerGroupCommand prints. */
 export class ConsumerGroupCommand {
   constructor(
     private readonly o: ParsedOptions,

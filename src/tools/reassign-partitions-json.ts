@@ -29,9 +29,13 @@ export interface PartitionReplicas {
   readonly replicas: readonly number[];
 }
 
+/** A topic partition. */
 export type TP = { topic: string; partition: number };
+/** `topic-partition`, as Kafka prints a TopicPartition. */
 export const tpName = (tp: TP) => `${tp.topic}-${tp.partition}`;
+/** Orders by topic name, then partition. */
 export const compareTopicPartitions = (a: TP, b: TP) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition);
+/** `word` or `words`, as the command's messages count. */
 export const plural = (n: number, word: string) => `${word}${n === 1 ? '' : 's'}`;
 
 /** Kafka's ExecutionException around an admin client error: its message is `<exception class>: <message>`. */
