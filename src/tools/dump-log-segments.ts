@@ -20,6 +20,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { incrementSequence } from '../log/producer-state-entry';
 import { BatchAttribute, type DecodedRecord, RecordBatchView, batches, compressionName, decodeRecords, NO_SEQUENCE, validBytes } from '../protocol/records';
+import { scala212MutableHashMapOrder } from '../zk/znodes/key-order';
 import type { ToolIO } from './tool-support';
 import { DumpLogUncaughtError, type ParsedRecord } from './dump-log-offsets';
 
@@ -68,27 +69,35 @@ export class DumpReport {
 
   /** The stderr report, in DumpLogSegments' order. */
   print(io: ToolIO): void {
-    for (const [file, list] of this.indexMismatches) {
+    for (const [file, list] of scalaOrder(this.indexMismatches)) {
       io.err(`Mismatches in :${file}\n`);
       for (const [indexOffset, logOffset] of list) io.err(`  Index offset: ${indexOffset}, log offset: ${logOffset}\n`);
     }
-    for (const [file, list] of this.timeIndexMismatches) {
+    for (const [file, list] of scalaOrder(this.timeIndexMismatches)) {
       io.err(`Found timestamp mismatch in :${file}\n`);
       for (const [indexTs, logTs] of list) io.err(`  Index timestamp: ${indexTs}, log timestamp: ${logTs}\n`);
     }
-    for (const [file, list] of this.outOfOrderTimestamps) {
+    for (const [file, list] of scalaOrder(this.outOfOrderTimestamps)) {
       io.err(`Found out of order timestamp in :${file}\n`);
       for (const [indexTs, prevTs] of list) io.err(`  Index timestamp: ${indexTs}, Previously indexed timestamp: ${prevTs}\n`);
     }
-    for (const list of this.shallowOffsetNotFound.values()) {
+    for (const [, list] of scalaOrder(this.shallowOffsetNotFound)) {
       io.err('The following indexed offsets are not found in the log.\n');
       for (const [indexed, found] of list) io.err(`Indexed offset: ${indexed}, found log offset: ${found}\n`);
     }
-    for (const [file, list] of this.nonConsecutivePairs) {
+    for (const [file, list] of scalaOrder(this.nonConsecutivePairs)) {
       io.err(`Non-consecutive offsets in ${file}\n`);
       for (const [first, second] of list) io.err(`  ${first} is followed by ${second}\n`);
     }
   }
+}
+
+/**
+ * The entries of a report map in the iteration order of the Scala `mutable.Map` (a HashMap keyed by absolute
+ * path) DumpLogSegments collects them in — the Scala 2.12 order the project reproduces for Kafka's maps.
+ */
+function scalaOrder<V>(map: ReadonlyMap<string, V>): [string, V][] {
+  return scala212MutableHashMapOrder([...map.keys()]).map((k) => [k, map.get(k)!]);
 }
 
 /** java.io.File.getAbsolutePath: the path against the working directory, not normalised. */
