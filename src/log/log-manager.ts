@@ -66,6 +66,8 @@ export interface LogManagerOptions {
   initialTaskDelayMs?: number;
   /** Logs loaded at once per log dir (default 4). */
   recoveryConcurrency?: number;
+  /** producer.id.expiration.ms: producers idle longer are not loaded from a producer state snapshot. */
+  producerIdExpirationMs?: number;
   /** The `log.cleaner.*` settings (default: Kafka's, cleaner enabled); see cleanerConfigFrom. */
   cleanerConfig?: CleanerConfig;
 }
@@ -244,6 +246,7 @@ export class LogManager {
           scheduler: this.scheduler,
           now: this.now,
           hadCleanShutdown: cleanShutdown,
+          producerIdExpirationMs: this.opts.producerIdExpirationMs,
           recoveryPoint: recoveryPoints.get(key),
           logStartOffset: logStartOffsets.get(key),
           highWatermark: highWatermarks.get(key),
@@ -309,6 +312,7 @@ export class LogManager {
       scheduler: this.scheduler,
       now: this.now,
       hadCleanShutdown: true,
+      producerIdExpirationMs: this.opts.producerIdExpirationMs,
     });
     this.addLog(log);
     this.logger.info(

@@ -115,6 +115,7 @@ export class KafkaServer {
       flushRecoveryOffsetCheckpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
       flushStartOffsetCheckpointIntervalMs: config.logFlushStartOffsetCheckpointIntervalMs,
       initialTaskDelayMs: config.logInitialTaskDelayMs,
+      producerIdExpirationMs: config.producerIdExpirationMs,
       cleanerConfig: cleanerConfigFrom(config),
       logger: this.logging.logger('kafka.log.LogManager', 'LogManager'),
       logging: this.logging,

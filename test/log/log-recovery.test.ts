@@ -188,7 +188,14 @@ test('leftover .deleted files and orphaned indexes are removed at load', async (
     await writeFile(path.join(partitionDir, SEGMENT(500, '.log.deleted')), 'x');
     await writeFile(path.join(partitionDir, SEGMENT(900, '.index')), Buffer.alloc(8));
     const { log } = await load(partitionDir, { clean: true });
-    assert.deepEqual((await readdir(partitionDir)).sort(), [SEGMENT(0, '.index'), SEGMENT(0, '.log'), SEGMENT(0, '.timeindex'), 'leader-epoch-checkpoint']);
+    // The producer state snapshot at the log end offset is the one written when the log closed.
+    assert.deepEqual((await readdir(partitionDir)).sort(), [
+      SEGMENT(0, '.index'),
+      SEGMENT(0, '.log'),
+      SEGMENT(0, '.timeindex'),
+      SEGMENT(3, '.snapshot'),
+      'leader-epoch-checkpoint',
+    ]);
     await log.close();
   } finally {
     await cleanup();
