@@ -15,7 +15,7 @@
  * know — or `[unusable: node too new|old]` when the ranges do not meet. Brokers are printed in ascending id
  * order (Kafka's order is the shuffled node list of its Cluster, so no order is Kafka's own).
  *
- * As in Kafka, option errors and a cluster that cannot be reached end the command with an uncaught
+ * No arguments and --help print the option table (exit 1), --version the version. As in Kafka, option errors and a cluster that cannot be reached end the command with an uncaught
  * exception (`Exception in thread "main" <class>: <message>`, exit 1); a broker whose ApiVersions fails is
  * printed as `<broker> -> ERROR: <exception>`.
  */
@@ -26,13 +26,12 @@ import type { VersionRange } from '../protocol/versions';
 import { toolKafkaClient } from './client-config';
 import { OptionException, OptionParser, type ParsedOptions } from './command-line';
 import {
-  UsageError,
   addDefaultOptions,
   checkRequiredArgs,
   kafkaExceptionClass,
-  printUsage,
   propertiesOption,
   runTool,
+  startTool,
   type ToolIO,
 } from './tool-support';
 
@@ -140,24 +139,18 @@ async function findAllBrokers(client: KafkaClient, bootstrap: string): Promise<B
 /** Runs kafka-broker-api-versions with `args`; resolves with the exit code. */
 export async function kafkaBrokerApiVersionsMain(args: string[], io: ToolIO): Promise<number> {
   const parser = buildParser();
-  let options: ParsedOptions;
   try {
     // BrokerVersionCommandOptions parses without catching jopt-simple's exceptions.
     try {
-      options = parser.parse(args);
+      parser.parse(args);
     } catch (err) {
       if (err instanceof OptionException) throw new UncaughtException(err.message, joptExceptionClass(err.message));
       throw err;
     }
-    // CommandLineUtils.printHelpAndExitIfNeeded: no arguments or --help (--version is not looked at).
-    try {
-      if (args.length === 0 || options.has('help')) throw new UsageError(HELP);
-      checkRequiredArgs(options, ['bootstrap-server']);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      printUsage(io, { parser, message: err.message });
-      return 1;
-    }
+    // CommandLineUtils.maybePrintHelpOrVersion, then the required --bootstrap-server.
+    const started = startTool(parser, args, { io, help: HELP, check: (o) => checkRequiredArgs(o, ['bootstrap-server']) });
+    if (typeof started === 'number') return started;
+    const options: ParsedOptions = started;
     const bootstrap = options.valueOf('bootstrap-server')!;
     let props: Record<string, string>;
     try {

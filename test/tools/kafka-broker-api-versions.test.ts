@@ -119,10 +119,10 @@ describe('kafka-broker-api-versions argument errors', () => {
       stdout: '',
       stderr: 'Exception in thread "main" joptsimple.UnrecognizedOptionException: nope is not a recognized option\n',
     });
-    // BrokerApiVersionsCommand checks --help but not --version.
-    const version = await run(['--version']);
-    assert.equal(version.code, 1);
-    assert.match(version.stderr, /^Missing required argument "\[bootstrap-server\]"\nOption/);
+    assert.deepEqual(await run(['--version']), { code: 0, stdout: '3.9.0\n', stderr: '' });
+    const missing = await run(['--command-config', 'x.properties']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^Missing required argument "\[bootstrap-server\]"\nOption/);
     assert.deepEqual(await run(['--bootstrap-server', '127.0.0.1:1', '--command-config', '/nonexistent/admin.properties']), {
       code: 1,
       stdout: '',
