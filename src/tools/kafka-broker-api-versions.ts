@@ -15,11 +15,12 @@
  * know — or `[unusable: node too new|old]` when the ranges do not meet. Brokers are printed in ascending id
  * order (Kafka's order is the shuffled node list of its Cluster, so no order is Kafka's own).
  *
- * No arguments and --help print the option table (exit 1), --version the version. As in Kafka, option errors and a cluster that cannot be reached end the command with an uncaught
- * exception (`Exception in thread "main" <class>: <message>`, exit 1); a broker whose ApiVersions fails is
- * printed as `<broker> -> ERROR: <exception>`.
+ * No arguments and --help print the option table (exit 1), --version the version. As in Kafka, option errors
+ * and a cluster that cannot be reached end the command with an uncaught exception
+ * (`Exception in thread "main" <class>: <message>`, exit 1); a broker whose ApiVersions fails is printed as
+ * `<broker> -> ERROR: <exception>`.
  */
-import { KafkaClient, type BrokerNode, parseBootstrapServers } from '../client/kafka-client';
+import { type BrokerNode, type KafkaClient, parseBootstrapServers } from '../client/kafka-client';
 import { KafkaResponseError } from '../client/client-errors';
 import { ApiKeys, apiName, supportedVersions } from '../protocol';
 import type { VersionRange } from '../protocol/versions';
