@@ -16,7 +16,7 @@
  * KRaft snapshot files (`<offset>-<epoch>.checkpoint`, `bootstrap.checkpoint`) are dumped the same way after
  * their own first line, as DumpLogSegments does.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import * as path from 'node:path';
 import { incrementSequence } from '../log/producer-state-entry';
 import { BatchAttribute, type DecodedRecord, RecordBatchView, batches, compressionName, decodeRecords, NO_SEQUENCE, validBytes } from '../protocol/records';
@@ -105,16 +105,32 @@ export function absolutePath(file: string): string {
   return path.isAbsolute(file) ? file : `${process.cwd()}/${file}`;
 }
 
-/** A missing or unreadable file, as FileRecords.open reports it. */
+/**
+ * The first `limit` bytes of a log file (all of it by default); a missing or unreadable file fails as
+ * FileRecords.open does.
+ */
 export async function readLogFile(file: string, limit = INT32_MAX): Promise<Buffer> {
+  let handle;
   try {
-    const buf = await readFile(file);
-    return limit < buf.length ? buf.subarray(0, limit) : buf;
+    handle = await open(file, 'r');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOENT') throw new DumpLogUncaughtError(file, 'java.nio.file.NoSuchFileException');
     if (e.code === 'EACCES') throw new DumpLogUncaughtError(file, 'java.nio.file.AccessDeniedException');
     throw err;
+  }
+  try {
+    const size = Math.min((await handle.stat()).size, Math.max(0, limit));
+    const buf = Buffer.alloc(size);
+    let read = 0;
+    while (read < size) {
+      const { bytesRead } = await handle.read(buf, read, size - read, read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    return buf.subarray(0, read);
+  } finally {
+    await handle.close();
   }
 }
 
