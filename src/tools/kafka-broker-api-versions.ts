@@ -163,7 +163,8 @@ export async function kafkaBrokerApiVersionsMain(args: string[], io: ToolIO): Pr
     }
     const client = toolKafkaClient(io, {
       bootstrapServers: bootstrap,
-      props: { 'request.timeout.ms': String(DEFAULT_REQUEST_TIMEOUT_MS), ...props },
+      // The legacy AdminClient names itself admin-<n> whatever client.id the file sets.
+      props: { 'request.timeout.ms': String(DEFAULT_REQUEST_TIMEOUT_MS), ...props, 'client.id': 'admin-1' },
       clientId: 'admin-1',
     });
     try {

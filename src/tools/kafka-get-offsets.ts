@@ -281,7 +281,12 @@ async function fetchOffsets(options: ParsedOptions, io: ToolIO): Promise<{ tp: T
   const props = commandConfig(options);
   let client: KafkaClient | undefined;
   try {
-    client = toolKafkaClient(io, { bootstrapServers: options.valueOf('bootstrap-server')!, props, clientId: 'GetOffsetShell' });
+    // GetOffsetShell sets client.id over whatever the config file says.
+    client = toolKafkaClient(io, {
+      bootstrapServers: options.valueOf('bootstrap-server')!,
+      props: { ...props, 'client.id': 'GetOffsetShell' },
+      clientId: 'GetOffsetShell',
+    });
     const partitions = await listPartitions(new Admin(client), filter, excludeInternal);
     if (partitions.length === 0) throw new GetOffsetsError('Could not match any topic-partitions with the specified filters');
     const results = await listOffsetsPerPartition(new SimpleConsumer(client), partitions, timestamp);
