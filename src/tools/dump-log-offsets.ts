@@ -68,20 +68,24 @@ function readVersion(buf: Buffer, name: string): { version: number; reader: Byte
   return { version: reader.readInt16(), reader };
 }
 
-/** CoordinatorRecordSerde.readMessage: the message at `version`, with the serde's error text. */
+/**
+ * CoordinatorRecordSerde.readMessage: the message at `version`, with the serde's error text. A version the
+ * schema lacks fails as the generated reader does (`Can't read version N of Name`); running out of bytes is
+ * Java's BufferUnderflowException, whose message is null.
+ */
 function readMessage(definition: MessageDefinition, reader: ByteReader, options: { version: number; name: string }): Record<string, unknown> {
   const range = parseVersionRange(definition.validVersions);
-  try {
-    if (options.version < range.min || options.version > range.max) {
-      throw new Error(`Can't read version ${options.version} of ${definition.name}`);
+  let why: string;
+  if (options.version < range.min || options.version > range.max) {
+    why = `Can't read version ${options.version} of ${definition.name}`;
+  } else {
+    try {
+      return messagePlan(definition, options.version).decode(reader);
+    } catch {
+      why = 'null';
     }
-    return messagePlan(definition, options.version).decode(reader);
-  } catch (err) {
-    throw new Error(
-      `Could not read record with version ${options.version} from ${options.name}'s buffer due to: ${(err as Error).message}.`,
-      { cause: err },
-    );
   }
+  throw new Error(`Could not read record with version ${options.version} from ${options.name}'s buffer due to: ${why}.`);
 }
 
 /** Decodes consumer protocol bytes (int16 version + data) into JSON, or undefined when they do not decode. */

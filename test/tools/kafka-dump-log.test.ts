@@ -97,9 +97,18 @@ describe('kafka-dump-log --offsets-decoder records', () => {
       key: 'Unknown record type 11 at offset 9, skipping.',
       payload: null,
     });
-    const badValue = parseOffsetsRecord({ offset: 3, key, value: Buffer.from([0x00, 0x03, 0x01]) });
-    assert.equal(badValue.payload, null);
-    assert.match(badValue.key!, /^Error at offset 3, skipping\. Could not read record with version 3 from value's buffer due to: /);
+    assert.deepEqual(parseOffsetsRecord({ offset: 3, key, value: Buffer.from([0x00, 0x03, 0x01]) }), {
+      key: "Error at offset 3, skipping. Could not read record with version 3 from value's buffer due to: null.",
+      payload: null,
+    });
+    assert.deepEqual(parseOffsetsRecord({ offset: 4, key, value: Buffer.from([0x00, 0x09]) }), {
+      key: "Error at offset 4, skipping. Could not read record with version 9 from value's buffer due to: Can't read version 9 of OffsetCommitValue.",
+      payload: null,
+    });
+    assert.deepEqual(parseOffsetsRecord({ offset: 6, key: Buffer.from([0x01]), value: null }), {
+      key: "Error at offset 6, skipping. Could not read version from key's buffer.",
+      payload: null,
+    });
     assert.throws(() => parseOffsetsRecord({ offset: 5, key: null, value: v3 }), {
       message: 'Failed to decode message at offset 5 using offset topic decoder (message had a missing key)',
     });
