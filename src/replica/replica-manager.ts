@@ -10,6 +10,7 @@
  * - Fetch: read whole batches below the high watermark (consumers) or the log end (followers); waits in
  *   the fetch purgatory for fetch.min.bytes.
  * - ListOffsets: offsets by timestamp through the log's time index.
+ * The reads themselves (fetch, ListOffsets, OffsetForLeaderEpoch) are in local-reads.ts.
  */
 import type { Log } from '../log/log';
 import type { LogManager } from '../log/log-manager';
@@ -24,6 +25,17 @@ import {
   type DeleteRecordsPartitionResult,
 } from './delete-records';
 import { describeLogDirs, type LogDirDescription } from './describe-log-dirs';
+import { IsrChanges } from './isr-changes';
+import {
+  fetchOffsetForTimestamp,
+  lastOffsetForLeaderEpoch,
+  readFromLocalLogs,
+  shouldLeaderThrottle,
+  type FetchParams,
+  type FetchPartitionResult,
+  type LocalReadContext,
+  type OffsetForTimestamp,
+} from './local-reads';
 import type { ReplicationQuotaManager } from '../server/quota/replication-quota-manager';
 import { DelayedFetch, type DelayedFetchPartition } from './delayed-fetch';
 import { DelayedProduce, type DelayedProducePartition } from './delayed-produce';
@@ -34,6 +46,18 @@ import type { SourceBroker } from './replica-fetcher';
 import { ErrorCode as Errors } from '../protocol/errors';
 import { recordErrorsOf } from '../log/log-errors';
 import type { RecordError } from '../protocol/records/produce-validation';
+
+export {
+  EARLIEST_LOCAL_TIMESTAMP,
+  EARLIEST_TIMESTAMP,
+  LATEST_TIERED_TIMESTAMP,
+  LATEST_TIMESTAMP,
+  MAX_TIMESTAMP,
+  type FetchParams,
+  type FetchPartitionRequest,
+  type FetchPartitionResult,
+  type OffsetForTimestamp,
+} from './local-reads';
 
 export interface ReplicaManagerLogger {
   info(msg: string): void;
@@ -89,45 +113,6 @@ export interface ProducePartitionResult {
   logStartOffset: number;
 }
 
-export interface FetchPartitionRequest {
-  topic: string;
-  partition: number;
-  fetchOffset: number;
-  partitionMaxBytes: number;
-  currentLeaderEpoch: number;
-  /** A follower's log start offset (Fetch v5+); -1 or absent when unknown. */
-  logStartOffset?: number;
-}
-
-export interface FetchParams {
-  /** -1 for consumers; a broker id for follower fetches. */
-  replicaId: number;
-  maxWaitMs: number;
-  minBytes: number;
-  maxBytes: number;
-  /** 0 read_uncommitted, 1 read_committed (equal here: no transactions, so LSO = HW). */
-  isolationLevel: number;
-  partitions: FetchPartitionRequest[];
-}
-
-export interface FetchPartitionResult {
-  topic: string;
-  partition: number;
-  errorCode: number;
-  highWatermark: number;
-  lastStableOffset: number;
-  logStartOffset: number;
-  records: Buffer[];
-  bytes: number;
-}
-
-export interface OffsetForTimestamp {
-  errorCode: number;
-  offset: number;
-  timestamp: number;
-  leaderEpoch: number;
-}
-
 export class ReplicaManager {
   private readonly partitions = new Map<string, Partition>();
   private readonly fetchPurgatory = new DelayedOperationPurgatory<DelayedFetch>('Fetch');
@@ -140,9 +125,31 @@ export class ReplicaManager {
   brokerEpoch = -1;
 
   private isrExpirationTimer: NodeJS.Timeout | undefined;
+  /** What the reads (local-reads.ts) use. */
+  private readonly readContext: LocalReadContext;
+  /** ISR shrinks and expansions of the partitions this broker leads (isr-changes.ts). */
+  private readonly isrChanges: IsrChanges;
 
   constructor(private readonly opts: ReplicaManagerOptions) {
     this.now = opts.now ?? Date.now;
+    this.readContext = {
+      getPartition: (topic, partition) => this.partitions.get(`${topic}-${partition}`),
+      metadataCache: opts.metadataCache,
+      logger: opts.logger,
+      leaderQuota: opts.leaderQuota,
+    };
+    this.isrChanges = new IsrChanges({
+      brokerId: opts.brokerId,
+      isrManager: opts.isrManager,
+      metadataCache: opts.metadataCache,
+      logger: opts.logger,
+      isHosted: (partition) => this.partitions.get(partition.key) === partition,
+      // A smaller ISR may let the high watermark move, and waiting produces see the new ISR size.
+      onIsrChanged: (partition) => {
+        this.fetchPurgatory.checkAndComplete(partition.key);
+        this.producePurgatory.checkAndComplete(partition.key);
+      },
+    });
   }
 
   /** Starts the ISR expiration task (every replica.lag.time.max.ms / 2) and ISR change propagation. */
@@ -157,67 +164,8 @@ export class ReplicaManager {
   }
 
   /** Removes followers that have not caught up within replica.lag.time.max.ms from the ISR of led partitions. */
-  async maybeShrinkIsr(maxLagMs: number): Promise<void> {
-    const isrManager = this.opts.isrManager;
-    if (!isrManager) return;
-    for (const partition of this.partitions.values()) {
-      if (!partition.isLeader || partition.isrUpdateInFlight || partition.outOfSyncReplicas(maxLagMs).length === 0) continue;
-      await this.changeIsr(partition, () => {
-        // Decided under the lock: the state may have changed while it waited.
-        const outOfSync = partition.outOfSyncReplicas(maxLagMs);
-        if (outOfSync.length === 0) return undefined;
-        const newIsr = partition.isr.filter((id) => !outOfSync.includes(id));
-        this.opts.logger.info(
-          `[Partition ${partition.key} broker=${this.opts.brokerId}] Shrinking ISR from ${partition.isr.join(',')} to ` +
-            `${newIsr.join(',')}. Leader: (highWatermark: ${partition.highWatermark}, endOffset: ` +
-            `${partition.log?.logEndOffset}). Out of sync replicas: ${outOfSync.join(',')}.`,
-        );
-        return newIsr;
-      });
-    }
-  }
-
-  private async maybeExpandIsr(partition: Partition, replicaId: number): Promise<void> {
-    if (!this.opts.isrManager || partition.isrUpdateInFlight || !this.isIsrEligible(partition, replicaId)) return;
-    await this.changeIsr(partition, () => {
-      if (!this.isIsrEligible(partition, replicaId)) return undefined;
-      const newIsr = [...partition.isr, replicaId];
-      this.opts.logger.info(
-        `[Partition ${partition.key} broker=${this.opts.brokerId}] Expanding ISR from ${partition.isr.join(',')} to ${newIsr.join(',')}`,
-      );
-      return newIsr;
-    });
-  }
-
-  /**
-   * A follower may join the ISR when it caught up and, as Kafka 3.9 checks in ZooKeeper mode
-   * (Partition.isReplicaIsrEligible), its broker is alive in the metadata cache: a broker whose session expired
-   * keeps fetching until it learns of it, and must not be put back before it registered again.
-   */
-  private isIsrEligible(partition: Partition, replicaId: number): boolean {
-    return partition.isIsrExpansionCandidate(replicaId) && this.opts.metadataCache.hasAliveBroker(replicaId);
-  }
-
-  /**
-   * Writes the ISR `decide` returns (nothing when it returns undefined) holding the partition's lock
-   * exclusively, as Kafka's ZooKeeper-mode leaders did: a LeaderAndIsr applied meanwhile would otherwise be
-   * overwritten with this write's older view.
-   */
-  private async changeIsr(partition: Partition, decide: () => number[] | undefined): Promise<void> {
-    partition.isrUpdateInFlight = true;
-    try {
-      await partition.leaderIsrUpdateLock.write(async () => {
-        if (!partition.isLeader || !this.partitions.has(partition.key)) return;
-        const newIsr = decide();
-        if (newIsr === undefined || !(await this.opts.isrManager!.updateIsr(partition, newIsr))) return;
-        // A smaller ISR may let the high watermark move, and waiting produces see the new ISR size.
-        partition.maybeIncrementLeaderHW();
-        this.fetchPurgatory.checkAndComplete(partition.key);
-        this.producePurgatory.checkAndComplete(partition.key);
-      });
-    } finally {
-      partition.isrUpdateInFlight = false;
-    }
+  maybeShrinkIsr(maxLagMs: number): Promise<void> {
+    return this.isrChanges.maybeShrinkIsr(this.partitions.values(), maxLagMs);
   }
 
   getPartition(topic: string, partition: number): Partition | undefined {
@@ -545,14 +493,14 @@ export class ReplicaManager {
           this.producePurgatory.checkAndComplete(partition.key);
         }
         this.deleteRecordsPurgatory.checkAndComplete(partition.key);
-        if (this.isIsrEligible(partition, params.replicaId)) {
-          this.maybeExpandIsr(partition, params.replicaId).catch((err: unknown) =>
+        if (this.isrChanges.isIsrEligible(partition, params.replicaId)) {
+          this.isrChanges.maybeExpandIsr(partition, params.replicaId).catch((err: unknown) =>
             this.opts.logger.error(`Error while expanding the ISR of ${partition.key}`, err),
           );
         }
       }
     }
-    const first = await this.readFromLocalLogs(params, isFollower);
+    const first = await readFromLocalLogs(this.readContext, params, { isFollower });
     const bytes = first.reduce((n, r) => n + r.bytes, 0);
     const hasError = first.some((r) => r.errorCode !== Errors.NONE);
     if (params.maxWaitMs <= 0 || params.partitions.length === 0 || bytes >= params.minBytes || hasError) {
@@ -564,7 +512,7 @@ export class ReplicaManager {
         partition,
         startBytes: partition ? this.fetchableBytes(partition, isFollower) : 0,
         leaderEpoch: partition?.leaderEpoch ?? -1,
-        throttled: isFollower && partition ? () => this.shouldLeaderThrottle(partition, params.replicaId) : undefined,
+        throttled: isFollower && partition ? () => shouldLeaderThrottle(this.readContext, partition, params.replicaId) : undefined,
       };
     });
     await new Promise<void>((resolve) => {
@@ -574,21 +522,7 @@ export class ReplicaManager {
       if (isFollower) keys.push(...params.partitions.map((p) => `${p.topic}-${p.partition}`));
       this.fetchPurgatory.tryCompleteElseWatch(op, keys);
     });
-    return this.recordLeaderThrottle(await this.readFromLocalLogs(params, isFollower), isFollower);
-  }
-
-  /**
-   * Kafka's shouldLeaderThrottle: a follower outside the ISR fetching a throttled partition while the
-   * leader's replication rate is above its bound gets no data for it.
-   */
-  private shouldLeaderThrottle(partition: Partition, replicaId: number): boolean {
-    const quota = this.opts.leaderQuota;
-    return (
-      quota !== undefined &&
-      !partition.isr.includes(replicaId) &&
-      quota.isThrottled(partition.topic, partition.partitionId) &&
-      quota.isQuotaExceeded()
-    );
+    return this.recordLeaderThrottle(await readFromLocalLogs(this.readContext, params, { isFollower }), isFollower);
   }
 
   /** Counts the bytes of throttled partitions sent to a follower against the leader's replication rate. */
@@ -606,151 +540,16 @@ export class ReplicaManager {
     return isFollower ? partition.logEndBytes : partition.visibleBytes;
   }
 
-  private async readFromLocalLogs(params: FetchParams, isFollower: boolean): Promise<FetchPartitionResult[]> {
-    let remaining = params.maxBytes;
-    let minOneMessage = true;
-    const results: FetchPartitionResult[] = [];
-    for (const p of params.partitions) {
-      const result: FetchPartitionResult = {
-        topic: p.topic,
-        partition: p.partition,
-        errorCode: Errors.NONE,
-        highWatermark: -1,
-        lastStableOffset: -1,
-        logStartOffset: -1,
-        records: [],
-        bytes: 0,
-      };
-      results.push(result);
-      const partition = this.partitions.get(`${p.topic}-${p.partition}`);
-      const log = partition?.log;
-      if (!partition || !log) {
-        result.errorCode = this.opts.metadataCache.partitionState(p.topic, p.partition)
-          ? Errors.NOT_LEADER_OR_FOLLOWER
-          : Errors.UNKNOWN_TOPIC_OR_PARTITION;
-        continue;
-      }
-      if (!partition.isLeader) {
-        result.errorCode = Errors.NOT_LEADER_OR_FOLLOWER;
-        continue;
-      }
-      if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== partition.leaderEpoch) {
-        result.errorCode =
-          p.currentLeaderEpoch < partition.leaderEpoch ? Errors.FENCED_LEADER_EPOCH : Errors.UNKNOWN_LEADER_EPOCH;
-        continue;
-      }
-      result.highWatermark = log.highWatermark;
-      result.lastStableOffset = log.highWatermark;
-      result.logStartOffset = log.logStartOffset;
-      const maxOffset = isFollower ? log.logEndOffset : log.highWatermark;
-      if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
-        result.errorCode = Errors.OFFSET_OUT_OF_RANGE;
-        continue;
-      }
-      if (p.fetchOffset >= maxOffset || remaining <= 0) continue;
-      if (isFollower && this.shouldLeaderThrottle(partition, params.replicaId)) continue;
-      try {
-        const data = await log.read(p.fetchOffset, {
-          maxBytes: Math.min(p.partitionMaxBytes, remaining),
-          maxOffset,
-          minOneMessage,
-        });
-        let size = 0;
-        for (const b of data.records) size += b.length;
-        result.records = data.records;
-        result.bytes = size;
-        remaining -= size;
-        if (size > 0) minOneMessage = false;
-      } catch (err) {
-        if (err instanceof KafkaError) {
-          result.errorCode = err.code;
-        } else {
-          this.opts.logger.error(`Error processing fetch with max size ${p.partitionMaxBytes} from ${partition.key}`, err);
-          result.errorCode = Errors.KAFKA_STORAGE_ERROR;
-        }
-      }
-    }
-    return results;
+  /** ListOffsets for one partition: see local-reads.ts. */
+  fetchOffsetForTimestamp(opts: Parameters<typeof fetchOffsetForTimestamp>[1]): Promise<OffsetForTimestamp> {
+    return fetchOffsetForTimestamp(this.readContext, opts);
   }
 
-  /** ListOffsets for one partition (leader only). */
-  async fetchOffsetForTimestamp(opts: {
-    topic: string;
-    partition: number;
-    timestamp: number;
-    currentLeaderEpoch: number;
-    /** -1 for consumers (bounded by the HW), -2 for debugging consumers, a broker id for followers. */
-    replicaId: number;
-  }): Promise<OffsetForTimestamp> {
-    const none = (errorCode: number): OffsetForTimestamp => ({ errorCode, offset: -1, timestamp: -1, leaderEpoch: -1 });
-    const partition = this.partitions.get(`${opts.topic}-${opts.partition}`);
-    const log = partition?.log;
-    if (!partition || !log) {
-      return none(
-        this.opts.metadataCache.partitionState(opts.topic, opts.partition)
-          ? Errors.NOT_LEADER_OR_FOLLOWER
-          : Errors.UNKNOWN_TOPIC_OR_PARTITION,
-      );
-    }
-    // Debugging consumers (replica id -2) may ask followers; everyone else must ask the leader.
-    if (opts.replicaId !== -2 && !partition.isLeader) return none(Errors.NOT_LEADER_OR_FOLLOWER);
-    if (opts.currentLeaderEpoch >= 0 && opts.currentLeaderEpoch !== partition.leaderEpoch) {
-      return none(
-        opts.currentLeaderEpoch < partition.leaderEpoch ? Errors.FENCED_LEADER_EPOCH : Errors.UNKNOWN_LEADER_EPOCH,
-      );
-    }
-    const fromConsumer = opts.replicaId === -1;
-    const upperBound = fromConsumer ? log.highWatermark : log.logEndOffset;
-    try {
-      if (opts.timestamp === LATEST_TIMESTAMP) {
-        return { errorCode: Errors.NONE, offset: upperBound, timestamp: -1, leaderEpoch: partition.leaderEpoch };
-      }
-      if (opts.timestamp === EARLIEST_TIMESTAMP || opts.timestamp === EARLIEST_LOCAL_TIMESTAMP) {
-        // The epoch of the earliest offset comes from the log's epoch cache, not the current epoch.
-        const earliest = await log.fetchOffsetByTimestamp(EARLIEST_TIMESTAMP);
-        return { errorCode: Errors.NONE, offset: log.logStartOffset, timestamp: -1, leaderEpoch: earliest?.leaderEpoch ?? -1 };
-      }
-      if (opts.timestamp === LATEST_TIERED_TIMESTAMP) {
-        // No tiered storage: there is no tiered offset.
-        return { errorCode: Errors.NONE, offset: -1, timestamp: -1, leaderEpoch: -1 };
-      }
-      const found = await log.fetchOffsetByTimestamp(opts.timestamp);
-      if (!found || found.offset >= upperBound) {
-        return { errorCode: Errors.NONE, offset: -1, timestamp: -1, leaderEpoch: -1 };
-      }
-      return { errorCode: Errors.NONE, offset: found.offset, timestamp: found.timestamp, leaderEpoch: found.leaderEpoch };
-    } catch (err) {
-      if (err instanceof KafkaError) return none(err.code);
-      this.opts.logger.error(`Error while listing offsets of ${partition.key}`, err);
-      return none(Errors.KAFKA_STORAGE_ERROR);
-    }
-  }
-
-  /** OffsetForLeaderEpoch for one partition: where `leaderEpoch` ends in the leader's log. */
-  async lastOffsetForLeaderEpoch(opts: {
-    topic: string;
-    partition: number;
-    currentLeaderEpoch: number;
-    leaderEpoch: number;
-    /** -2 (debugging) may ask any replica; everyone else asks the leader. */
-    replicaId: number;
-  }): Promise<{ errorCode: number; leaderEpoch: number; endOffset: number }> {
-    const none = (errorCode: number) => ({ errorCode, leaderEpoch: -1, endOffset: -1 });
-    const partition = this.partitions.get(`${opts.topic}-${opts.partition}`);
-    const log = partition?.log;
-    if (!partition || !log) {
-      return none(
-        this.opts.metadataCache.partitionState(opts.topic, opts.partition)
-          ? Errors.NOT_LEADER_OR_FOLLOWER
-          : Errors.UNKNOWN_TOPIC_OR_PARTITION,
-      );
-    }
-    if (opts.replicaId !== -2 && !partition.isLeader) return none(Errors.NOT_LEADER_OR_FOLLOWER);
-    if (opts.currentLeaderEpoch >= 0 && opts.currentLeaderEpoch !== partition.leaderEpoch) {
-      return none(opts.currentLeaderEpoch < partition.leaderEpoch ? Errors.FENCED_LEADER_EPOCH : Errors.UNKNOWN_LEADER_EPOCH);
-    }
-    const r = log.endOffsetForEpoch(opts.leaderEpoch);
-    return { errorCode: Errors.NONE, leaderEpoch: r.epoch, endOffset: r.endOffset };
+  /** OffsetForLeaderEpoch for one partition: see local-reads.ts. */
+  lastOffsetForLeaderEpoch(
+    opts: Parameters<typeof lastOffsetForLeaderEpoch>[1],
+  ): Promise<{ errorCode: number; leaderEpoch: number; endOffset: number }> {
+    return lastOffsetForLeaderEpoch(this.readContext, opts);
   }
 
   /** High watermarks of every hosted partition, for replication-offset-checkpoint. */
@@ -783,8 +582,3 @@ export class ReplicaManager {
   }
 }
 
-export const LATEST_TIMESTAMP = -1;
-export const EARLIEST_TIMESTAMP = -2;
-export const MAX_TIMESTAMP = -3;
-export const EARLIEST_LOCAL_TIMESTAMP = -4;
-export const LATEST_TIERED_TIMESTAMP = -5;
