@@ -151,6 +151,27 @@ export async function readFromLocalLogs(
   return results;
 }
 
+
+/**
+ * The partition and log a ListOffsets or OffsetForLeaderEpoch may read, or the error code: unknown
+ * partition, not hosted or not the leader (debugging clients, replica id -2, may ask followers), fenced
+ * or unknown current leader epoch.
+ */
+function servingReplica(
+  ctx: LocalReadContext,
+  opts: { topic: string; partition: number; currentLeaderEpoch: number; replicaId: number },
+): { partition: Partition; log: NonNullable<Partition['log']> } | number {
+  const partition = ctx.getPartition(opts.topic, opts.partition);
+  const log = partition?.log;
+  if (!partition || !log) {
+    return ctx.metadataCache.partitionState(opts.topic, opts.partition) ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+  }
+  if (opts.replicaId !== -2 && !partition.isLeader) return Errors.NOT_LEADER_OR_FOLLOWER;
+  if (opts.currentLeaderEpoch >= 0 && opts.currentLeaderEpoch !== partition.leaderEpoch) {
+    return opts.currentLeaderEpoch < partition.leaderEpoch ? Errors.FENCED_LEADER_EPOCH : Errors.UNKNOWN_LEADER_EPOCH;
+  }
+  return { partition, log };
+}
 /** ListOffsets for one partition (leader only). */
 export async function fetchOffsetForTimestamp(ctx: LocalReadContext, opts: {
   topic: string;
@@ -161,22 +182,9 @@ export async function fetchOffsetForTimestamp(ctx: LocalReadContext, opts: {
   replicaId: number;
 }): Promise<OffsetForTimestamp> {
   const none = (errorCode: number): OffsetForTimestamp => ({ errorCode, offset: -1, timestamp: -1, leaderEpoch: -1 });
-  const partition = ctx.getPartition(opts.topic, opts.partition);
-  const log = partition?.log;
-  if (!partition || !log) {
-    return none(
-      ctx.metadataCache.partitionState(opts.topic, opts.partition)
-        ? Errors.NOT_LEADER_OR_FOLLOWER
-        : Errors.UNKNOWN_TOPIC_OR_PARTITION,
-    );
-  }
-  // Debugging consumers (replica id -2) may ask followers; everyone else must ask the leader.
-  if (opts.replicaId !== -2 && !partition.isLeader) return none(Errors.NOT_LEADER_OR_FOLLOWER);
-  if (opts.currentLeaderEpoch >= 0 && opts.currentLeaderEpoch !== partition.leaderEpoch) {
-    return none(
-      opts.currentLeaderEpoch < partition.leaderEpoch ? Errors.FENCED_LEADER_EPOCH : Errors.UNKNOWN_LEADER_EPOCH,
-    );
-  }
+  const found = servingReplica(ctx, opts);
+  if (typeof found === 'number') return none(found);
+  const { partition, log } = found;
   const fromConsumer = opts.replicaId === -1;
   const upperBound = fromConsumer ? log.highWatermark : log.logEndOffset;
   try {
@@ -192,11 +200,11 @@ export async function fetchOffsetForTimestamp(ctx: LocalReadContext, opts: {
       // No tiered storage: there is no tiered offset.
       return { errorCode: Errors.NONE, offset: -1, timestamp: -1, leaderEpoch: -1 };
     }
-    const found = await log.fetchOffsetByTimestamp(opts.timestamp);
-    if (!found || found.offset >= upperBound) {
+    const atTime = await log.fetchOffsetByTimestamp(opts.timestamp);
+    if (!atTime || atTime.offset >= upperBound) {
       return { errorCode: Errors.NONE, offset: -1, timestamp: -1, leaderEpoch: -1 };
     }
-    return { errorCode: Errors.NONE, offset: found.offset, timestamp: found.timestamp, leaderEpoch: found.leaderEpoch };
+    return { errorCode: Errors.NONE, offset: atTime.offset, timestamp: atTime.timestamp, leaderEpoch: atTime.leaderEpoch };
   } catch (err) {
     if (err instanceof KafkaError) return none(err.code);
     ctx.logger.error(`Error while listing offsets of ${partition.key}`, err);
@@ -213,20 +221,8 @@ export async function lastOffsetForLeaderEpoch(ctx: LocalReadContext, opts: {
   /** -2 (debugging) may ask any replica; everyone else asks the leader. */
   replicaId: number;
 }): Promise<{ errorCode: number; leaderEpoch: number; endOffset: number }> {
-  const none = (errorCode: number) => ({ errorCode, leaderEpoch: -1, endOffset: -1 });
-  const partition = ctx.getPartition(opts.topic, opts.partition);
-  const log = partition?.log;
-  if (!partition || !log) {
-    return none(
-      ctx.metadataCache.partitionState(opts.topic, opts.partition)
-        ? Errors.NOT_LEADER_OR_FOLLOWER
-        : Errors.UNKNOWN_TOPIC_OR_PARTITION,
-    );
-  }
-  if (opts.replicaId !== -2 && !partition.isLeader) return none(Errors.NOT_LEADER_OR_FOLLOWER);
-  if (opts.currentLeaderEpoch >= 0 && opts.currentLeaderEpoch !== partition.leaderEpoch) {
-    return none(opts.currentLeaderEpoch < partition.leaderEpoch ? Errors.FENCED_LEADER_EPOCH : Errors.UNKNOWN_LEADER_EPOCH);
-  }
-  const r = log.endOffsetForEpoch(opts.leaderEpoch);
+  const found = servingReplica(ctx, opts);
+  if (typeof found === 'number') return { errorCode: found, leaderEpoch: -1, endOffset: -1 };
+  const r = found.log.endOffsetForEpoch(opts.leaderEpoch);
   return { errorCode: Errors.NONE, leaderEpoch: r.epoch, endOffset: r.endOffset };
 }
