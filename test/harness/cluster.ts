@@ -10,6 +10,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startZooKeeper } from './zookeeper';
+import { BrokerConnection } from '../../src/client/broker-connection';
+import { ApiKeys } from '../../src/protocol';
 
 type ZooKeeperHandle = Awaited<ReturnType<typeof startZooKeeper>>;
 
@@ -183,6 +185,29 @@ export interface Cluster {
 }
 
 /** Starts a ZooKeeper (unless one is given) and `brokers` brokers with ids 0..n-1. */
+/**
+ * Waits until every broker's metadata cache lists all of them and a controller: a broker is up once it
+ * registered, but the controller tells the others (UpdateMetadata) a moment later, and a topic created in
+ * between would see too few brokers for its replication factor.
+ */
+async function waitForClusterMetadata(brokers: readonly BrokerProcess[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const b of brokers) {
+    const [host, port] = [b.bootstrap.slice(0, b.bootstrap.lastIndexOf(':')), Number(b.bootstrap.slice(b.bootstrap.lastIndexOf(':') + 1))];
+    const conn = new BrokerConnection({ host, port, clientId: 'test-harness' });
+    try {
+      for (;;) {
+        const r = await conn.request(ApiKeys.Metadata, 1, { topics: [] }).catch(() => undefined);
+        if (r !== undefined && r.brokers.length === brokers.length && r.controllerId >= 0) break;
+        if (Date.now() > deadline) throw new Error(`broker ${b.id} does not see all ${brokers.length} brokers in its metadata`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      conn.close();
+    }
+  }
+}
+
 export async function startCluster(
   opts: {
     brokers?: number;
@@ -202,6 +227,7 @@ export async function startCluster(
       brokers.push(b);
       await b.start();
     }
+    if (brokers.length > 1) await waitForClusterMetadata(brokers);
   } catch (err) {
     for (const b of brokers) await b.kill();
     if (!opts.zk) await zk.stop();
