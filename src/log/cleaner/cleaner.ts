@@ -12,6 +12,9 @@
  *    only if no later offset of its key is in the map, and a tombstone only until its batch's delete
  *    horizon (set to now + delete.retention.ms the first time it is cleaned). Records without a key
  *    are dropped, as Kafka does. Offsets never change: batches keep their base and last offsets.
+ *    The last batch of each producer in the log's producer state is kept even when none of its
+ *    records stay, as an empty batch with its producer id, epoch and sequences (active-producers.ts,
+ *    KAFKA-5490): a producer state rebuilt from the cleaned log still continues its sequence.
  * 3. Swap: the copy is flushed and swapped in for the group (Log.replaceSegments), crash-safely.
  *
  * The work is done in chunks of the thread's I/O buffer, with a yield to the event loop after each,
@@ -29,6 +32,7 @@ import { LogCleaningAbortedError } from '../log-errors';
 import { CLEANED_FILE_SUFFIX } from '../log-file-names';
 import { segmentOptions } from '../log-loader';
 import { LogSegment } from '../log-segment';
+import { type LastRecord, lastRecordsOfActiveProducers, producerBatchRetention } from './active-producers';
 import { CleanerStats } from './cleaner-stats';
 import { type LogToClean, segmentsInRange } from './log-to-clean';
 import type { SkimpyOffsetMap } from './offset-map';
@@ -280,6 +284,8 @@ export class Cleaner {
     opts: { currentTime: number; stats: CleanerStats; legacyDeleteHorizonMs: number; truncationCount: number },
   ): Promise<void> {
     const cleaned = await LogSegment.create(log.dir, segments[0].baseOffset, { ...segmentOptions(log.config, this.now()), fileSuffix: CLEANED_FILE_SUFFIX });
+    // Taken once per group, as Kafka's cleanSegments: appends during the copy do not move the decisions.
+    const lastRecords = lastRecordsOfActiveProducers(log.producerStateManager.activeProducers);
     try {
       for (const current of segments) {
         const retainDeletes = current.lastModified > opts.legacyDeleteHorizonMs;
@@ -288,7 +294,7 @@ export class Cleaner {
             `${opts.legacyDeleteHorizonMs} computed from the segment last modified time of ${current.lastModified},` +
             `${retainDeletes ? 'retaining' : 'discarding'} deletes.`,
         );
-        await this.cleanInto(log, current, cleaned, opts);
+        await this.cleanInto(log, current, cleaned, { ...opts, lastRecords });
       }
       await cleaned.onBecomeInactiveSegment();
       await cleaned.flush();
@@ -304,12 +310,21 @@ export class Cleaner {
     }
   }
 
-  /** Kafka's cleanInto: copies what stays of `source` into `dest`. */
-  private async cleanInto(log: Log, source: LogSegment, dest: LogSegment, opts: { currentTime: number; stats: CleanerStats }): Promise<void> {
-    const { stats, currentTime } = opts;
+  /**
+   * Kafka's cleanInto: copies what stays of `source` into `dest`, keeping the batch that holds each
+   * active producer's last data offset (`lastRecords`) even when it is left without records.
+   */
+  private async cleanInto(
+    log: Log,
+    source: LogSegment,
+    dest: LogSegment,
+    opts: { currentTime: number; stats: CleanerStats; lastRecords: ReadonlyMap<number, LastRecord> },
+  ): Promise<void> {
+    const { stats, currentTime, lastRecords } = opts;
     const filter = {
       currentTime,
       deleteRetentionMs: log.config.deleteRetentionMs,
+      checkBatchRetention: (batch: RecordBatchView) => producerBatchRetention(batch, lastRecords),
       shouldRetainRecord: (batch: RecordBatchView, record: DecodedRecord) => this.shouldRetainRecord(batch, record, { stats, currentTime }),
     };
     const limit = source.size;

@@ -2,7 +2,10 @@
  * Filtering a chunk of record batches read from a segment (Kafka's MemoryRecords.filterTo as the log
  * cleaner uses it, Kafka 3.x with KIP-534):
  *
- * - a batch none of whose records stay is dropped;
+ * - the filter first decides for the whole batch (checkBatchRetention, Kafka's BatchRetention):
+ *   DELETE drops it unread; DELETE_EMPTY drops it when none of its records stay; RETAIN_EMPTY keeps
+ *   it even then, as a header without records (the last batch of an active idempotent producer,
+ *   active-producers.ts; the header is built by retained-batch.ts);
  * - a batch whose records all stay, and that needs no new delete horizon, is copied byte for byte;
  * - otherwise it is rebuilt from the records that stay (retained-batch.ts), with the original offsets
  *   and codec. A data batch that keeps a tombstone and has no delete horizon yet gets one:
@@ -16,7 +19,8 @@ import type { Logger } from '../../common/logger';
 import { batches, type RecordBatchView } from '../../protocol/records/record-batch';
 import { decodeRecords } from '../../protocol/records/record-batch-builder';
 import type { DecodedRecord } from '../../protocol/records/record';
-import { buildRetainedBatch, deleteHorizonOf } from './retained-batch';
+import { BatchRetention } from './active-producers';
+import { buildEmptyBatch, buildRetainedBatch, deleteHorizonOf } from './retained-batch';
 
 /** Records processed between two yields to the event loop. */
 export const RECORDS_PER_SLICE = 2048;
@@ -27,6 +31,8 @@ export interface CleanerRecordFilter {
   currentTime: number;
   /** `delete.retention.ms` of the log. */
   deleteRetentionMs: number;
+  /** What happens to a data batch as a whole (asked before its records). */
+  checkBatchRetention(batch: RecordBatchView): BatchRetention;
   /** Whether a record of a data batch stays. */
   shouldRetainRecord(batch: RecordBatchView, record: DecodedRecord): boolean;
 }
@@ -62,6 +68,8 @@ export async function filterTo(
       out.push(batch.bytes());
       continue;
     }
+    const retention = filter.checkBatchRetention(batch);
+    if (retention === BatchRetention.DELETE) continue;
     const records = await decodeRecords(batch);
     result.messagesRead += records.length;
     const retained: DecodedRecord[] = [];
@@ -73,7 +81,10 @@ export async function filterTo(
         await yieldToEventLoop();
       }
     }
-    if (retained.length === 0) continue;
+    if (retained.length === 0) {
+      if (retention === BatchRetention.RETAIN_EMPTY) out.push(buildEmptyBatch(batch));
+      continue;
+    }
     const horizon = deleteHorizonOf(batch);
     const needToSetDeleteHorizon = horizon === undefined && retained.some((r) => r.value === null);
     result.messagesRetained += retained.length;

@@ -9,6 +9,13 @@
  * baseTimestamp field holds the horizon (record timestamps stay baseTimestamp + delta, so readers
  * see them unchanged). For LogAppendTime batches every record carries the batch's maxTimestamp, which
  * is kept.
+ *
+ * A batch the cleaner keeps for its producer although none of its records stay (KAFKA-5490, the last
+ * batch of an active idempotent producer) is written as a bare header, as Kafka's
+ * DefaultRecordBatch.writeEmptyHeader: the original base offset, last offset delta, partition leader
+ * epoch, producer id/epoch, base sequence (so its last sequence is unchanged), timestamp type,
+ * transactional and control flags and maxTimestamp; no compression, no delete horizon, baseTimestamp
+ * NO_TIMESTAMP (-1) and 0 records.
  */
 import { codecFor } from '../../protocol/records/compression';
 import {
@@ -16,6 +23,7 @@ import {
   BatchField,
   CompressionType,
   LOG_OVERHEAD,
+  NO_TIMESTAMP,
   RECORD_BATCH_OVERHEAD,
   type RecordBatchView,
   updateCrc,
@@ -67,6 +75,26 @@ export async function buildRetainedBatch(
   batch.writeInt32BE(original.baseSequence, BatchField.baseSequence);
   batch.writeInt32BE(records.length, BatchField.recordsCount);
   section.copy(batch, BatchField.records);
+  updateCrc(batch, 0);
+  return batch;
+}
+
+/** The header-only batch that keeps `original`'s producer fields and offsets (see the file comment). */
+export function buildEmptyBatch(original: RecordBatchView): Buffer {
+  const keptFlags = BatchAttribute.timestampTypeLogAppendTime | BatchAttribute.transactional | BatchAttribute.control;
+  const batch = Buffer.alloc(RECORD_BATCH_OVERHEAD);
+  writeInt64(batch, original.baseOffset, BatchField.baseOffset);
+  batch.writeInt32BE(RECORD_BATCH_OVERHEAD - LOG_OVERHEAD, BatchField.batchLength);
+  batch.writeInt32BE(original.partitionLeaderEpoch, BatchField.partitionLeaderEpoch);
+  batch.writeInt8(original.magic, BatchField.magic);
+  batch.writeInt16BE(original.attributes & keptFlags, BatchField.attributes);
+  batch.writeInt32BE(original.lastOffsetDelta, BatchField.lastOffsetDelta);
+  writeInt64(batch, NO_TIMESTAMP, BatchField.baseTimestamp);
+  writeInt64(batch, original.maxTimestamp, BatchField.maxTimestamp);
+  writeInt64(batch, original.producerId, BatchField.producerId);
+  batch.writeInt16BE(original.producerEpoch, BatchField.producerEpoch);
+  batch.writeInt32BE(original.baseSequence, BatchField.baseSequence);
+  batch.writeInt32BE(0, BatchField.recordsCount);
   updateCrc(batch, 0);
   return batch;
 }
