@@ -14,24 +14,23 @@
  * exactly what was printed.
  */
 
-import { KafkaClient } from '../client/kafka-client';
+import type { KafkaClient } from '../client/kafka-client';
 import { GroupConsumer } from '../client/group-consumer';
 import { OffsetSpec, SimpleConsumer, type ConsumerRecord, type TopicPartition } from '../client/simple-consumer';
 import { ErrorCode } from '../protocol';
 import { OptionParser, type ParsedOptions } from './command-line';
-import { ClientConfigError, clientOptionsFromProps, consumerOptionsFromProps } from './client-config';
+import { ClientConfigError, consumerOptionsFromProps, toolKafkaClient } from './client-config';
 import { groupOptionsFromProps } from './consumer-group-config';
 import { DEFAULT_FORMATTER_CLASSES, DefaultMessageFormatter } from './message-formatter';
 import {
   UsageError,
   addDefaultOptions,
   checkRequiredArgs,
-  loadClientProperties,
   logLine,
   parseKeyValueArgs,
-  parseToolOptions,
-  printUsage,
+  propertiesOption,
   runTool,
+  startTool,
   toolClientLogger,
   type ToolIO,
 } from './tool-support';
@@ -131,7 +130,7 @@ function readConfig(o: ParsedOptions, io: ToolIO): ConsoleConsumerConfig | numbe
     throw new UsageError('The partition is required when offset is specified.');
   }
   checkRequiredArgs(o, ['bootstrap-server']);
-  const fromFile = o.has('consumer.config') ? loadClientProperties(o.valueOf('consumer.config')!) : {};
+  const fromFile = propertiesOption(o, 'consumer.config');
   const extra = parseKeyValueArgs(o.valuesOf('consumer-property'));
   const groups = new Set<string>();
   if (o.has('group')) groups.add(o.valueOf('group')!);
@@ -182,10 +181,7 @@ function readConfig(o: ParsedOptions, io: ToolIO): ConsoleConsumerConfig | numbe
   const timeout = o.numberOf('timeout-ms');
   const formatterClass = o.valueOf('formatter')!;
   if (!DEFAULT_FORMATTER_CLASSES.includes(formatterClass)) throw new UsageError(formatterClass);
-  const formatterProps: Record<string, string> = o.has('formatter-config')
-    ? loadClientProperties(o.valueOf('formatter-config')!)
-    : {};
-  Object.assign(formatterProps, parseKeyValueArgs(o.valuesOf('property')));
+  const formatterProps = { ...propertiesOption(o, 'formatter-config'), ...parseKeyValueArgs(o.valuesOf('property')) };
   return {
     bootstrapServer: o.valueOf('bootstrap-server')!,
     topic: o.valueOf('topic'),
@@ -212,23 +208,17 @@ export async function kafkaConsoleConsumerMain(
   options: { output?: (bytes: Buffer) => void } = {},
 ): Promise<number> {
   const output = options.output ?? ((b: Buffer) => void process.stdout.write(b));
-  const parser = buildParser();
-  let config: ConsoleConsumerConfig | number;
-  try {
-    const parsed = parseToolOptions(parser, args, {
-      io,
-      help: 'This tool helps to read data from Kafka topics and outputs it to standard output.',
-    });
-    if (parsed === null) return 0;
-    config = readConfig(parsed, io);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      printUsage(io, { parser, message: err.message });
-      return 1;
-    }
-    throw err;
-  }
-  if (typeof config === 'number') return config;
+  // readConfig runs as startTool's check, so its usage errors print as every tool's do.
+  let config = undefined as ConsoleConsumerConfig | number | undefined;
+  const parsed = startTool(buildParser(), args, {
+    io,
+    help: 'This tool helps to read data from Kafka topics and outputs it to standard output.',
+    check: (o) => {
+      config = readConfig(o, io);
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  if (config === undefined || typeof config === 'number') return config ?? 1;
 
   let client: KafkaClient;
   let consumer: SimpleConsumer | GroupConsumer;
@@ -236,13 +226,13 @@ export async function kafkaConsoleConsumerMain(
   try {
     formatter.configure(config.formatterProps);
     const consumerOptions = consumerOptionsFromProps(config.consumerProps);
-    client = new KafkaClient({
-      bootstrapServers: config.bootstrapServer,
-      ...clientOptionsFromProps(config.consumerProps, { clientId: 'console-consumer' }),
-      logContext: `Consumer clientId=${config.consumerProps['client.id']}, groupId=${config.consumerProps['group.id']}`,
-      logger: toolClientLogger(io, 'org.apache.kafka.clients.NetworkClient'),
-    });
     const logContext = `Consumer clientId=${config.consumerProps['client.id']}, groupId=${config.consumerProps['group.id']}`;
+    client = toolKafkaClient(io, {
+      bootstrapServers: config.bootstrapServer,
+      props: config.consumerProps,
+      clientId: 'console-consumer',
+      overrides: { logContext },
+    });
     consumer =
       config.partition !== undefined
         ? new SimpleConsumer(client, consumerOptions)

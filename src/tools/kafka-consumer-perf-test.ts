@@ -15,12 +15,12 @@
  * counting are in consumer-perf-fetcher.ts.
  */
 
-import { KafkaClient } from '../client/kafka-client';
+import type { KafkaClient } from '../client/kafka-client';
 import { ConsumerCoordinator } from '../client/consumer-coordinator';
 import { ConsumerOffsets } from '../client/consumer-offsets';
 import { topicPartitionKey } from '../client/simple-consumer';
-import { OptionParser, type ParsedOptions } from './command-line';
-import { ClientConfigError, clientOptionsFromProps, consumerOptionsFromProps } from './client-config';
+import { OptionParser } from './command-line';
+import { ClientConfigError, consumerOptionsFromProps, toolKafkaClient } from './client-config';
 import { groupOptionsFromProps } from './consumer-group-config';
 import { PerfFetcher } from './consumer-perf-fetcher';
 import { javaFixed } from './kafka-producer-perf-test';
@@ -28,10 +28,9 @@ import {
   UsageError,
   addDefaultOptions,
   checkRequiredArgs,
-  loadClientProperties,
-  parseToolOptions,
-  printUsage,
+  propertiesOption,
   runTool,
+  startTool,
   toolClientLogger,
   type ToolIO,
 } from './tool-support';
@@ -138,26 +137,21 @@ export interface ConsumerPerfTotals {
 
 /** Runs the tool with `args`; resolves with the exit code. */
 export async function kafkaConsumerPerfTestMain(args: string[], io: ToolIO): Promise<number> {
-  const parser = buildParser();
-  let o: ParsedOptions | null;
-  try {
-    o = parseToolOptions(parser, args, { io, help: 'This tool is used to verify the consumer performance.' });
-    if (o === null) return 0;
-    if (o.has('threads') || o.has('num-fetch-threads')) {
-      io.out('WARNING: option [threads] and [num-fetch-threads] have been deprecated and will be ignored by the test\n');
-    }
-    if (!o.has('bootstrap-server') && !o.has('broker-list')) throw new UsageError('Missing required option(s) [bootstrap-server]');
-    checkRequiredArgs(o, ['topic', 'messages']);
-    if (!/^\d+$/.test(o.valueOf('reporting-interval')!)) {
-      throw new UsageError(`Value [${o.valueOf('reporting-interval')}] did not match pattern [^\\d+$]`);
-    }
-  } catch (err) {
-    if (err instanceof UsageError) {
-      printUsage(io, { parser, message: err.message });
-      return 1;
-    }
-    throw err;
-  }
+  const o = startTool(buildParser(), args, {
+    io,
+    help: 'This tool is used to verify the consumer performance.',
+    check: (parsed) => {
+      if (parsed.has('threads') || parsed.has('num-fetch-threads')) {
+        io.out('WARNING: option [threads] and [num-fetch-threads] have been deprecated and will be ignored by the test\n');
+      }
+      if (!parsed.has('bootstrap-server') && !parsed.has('broker-list')) throw new UsageError('Missing required option(s) [bootstrap-server]');
+      checkRequiredArgs(parsed, ['topic', 'messages']);
+      if (!/^\d+$/.test(parsed.valueOf('reporting-interval')!)) {
+        throw new UsageError(`Value [${parsed.valueOf('reporting-interval')}] did not match pattern [^\\d+$]`);
+      }
+    },
+  });
+  if (typeof o === 'number') return o;
   const reportingIntervalMs = o.numberOf('reporting-interval')!;
   if (reportingIntervalMs <= 0) {
     io.err('Reporting interval must be greater than 0.\n');
@@ -168,7 +162,7 @@ export async function kafkaConsumerPerfTestMain(args: string[], io: ToolIO): Pro
   const numMessages = o.numberOf('messages')!;
   const timeoutMs = o.has('timeout') && o.valueOf('timeout') !== undefined ? o.numberOf('timeout')! : 10_000;
   const topic = o.valueOf('topic')!;
-  const props = o.has('consumer.config') ? loadClientProperties(o.valueOf('consumer.config')!) : {};
+  const props = propertiesOption(o, 'consumer.config');
   props['bootstrap.servers'] = o.valueOf(o.has('bootstrap-server') ? 'bootstrap-server' : 'broker-list')!;
   props['group.id'] = o.valueOf('group')!;
   props['max.partition.fetch.bytes'] = o.valueOf('fetch-size')!;
@@ -179,17 +173,18 @@ export async function kafkaConsumerPerfTestMain(args: string[], io: ToolIO): Pro
     const extra = ', rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec';
     io.out(showDetailedStats ? `time, threadId, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec${extra}\n` : `start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec${extra}\n`);
   }
+  const logContext = `Consumer clientId=${props['client.id']}, groupId=${props['group.id']}`;
   let client: KafkaClient;
   let fetcher: PerfFetcher;
   let group: ReturnType<typeof groupOptionsFromProps>;
   try {
     const c = consumerOptionsFromProps(props);
     group = groupOptionsFromProps(props);
-    client = new KafkaClient({
+    client = toolKafkaClient(io, {
       bootstrapServers: props['bootstrap.servers'],
-      ...clientOptionsFromProps(props, { clientId: 'perf-consumer-client' }),
-      logContext: `Consumer clientId=${props['client.id']}, groupId=${props['group.id']}`,
-      logger: toolClientLogger(io, 'org.apache.kafka.clients.NetworkClient'),
+      props,
+      clientId: 'perf-consumer-client',
+      overrides: { logContext },
     });
     fetcher = new PerfFetcher(client, {
       topic,
@@ -207,7 +202,6 @@ export async function kafkaConsumerPerfTestMain(args: string[], io: ToolIO): Pro
     }
     throw err;
   }
-  const logContext = `Consumer clientId=${props['client.id']}, groupId=${props['group.id']}`;
   const startMs = Date.now();
   // ConsumerPerformance's rebalance listener: the time between giving partitions up and getting some.
   let joinStartMs = startMs;

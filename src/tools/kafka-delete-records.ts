@@ -9,21 +9,18 @@
  */
 import * as fs from 'node:fs';
 import { Admin, type DeletedRecords } from '../client/admin';
-import { KafkaClient } from '../client/kafka-client';
+import type { KafkaClient } from '../client/kafka-client';
 import { KafkaResponseError } from '../client/client-errors';
 import { errorInfo } from '../protocol';
-import { clientOptionsFromProps } from './client-config';
-import { OptionParser, type ParsedOptions } from './command-line';
+import { toolKafkaClient } from './client-config';
+import { OptionParser } from './command-line';
 import {
-  UsageError,
   addDefaultOptions,
   checkRequiredArgs,
   kafkaExceptionClass,
-  loadClientProperties,
-  parseToolOptions,
-  printUsage,
+  propertiesOption,
   runTool,
-  toolClientLogger,
+  startTool,
   type ToolIO,
 } from './tool-support';
 import { DecodeJson, JsonMappingError, javaHashSetOrder, topicPartitionHash } from './tool-json';
@@ -124,20 +121,15 @@ function printResults(io: ToolIO, results: readonly DeletedRecords[]): void {
 
 /** Runs kafka-delete-records with `args`; resolves with the exit code. */
 export async function kafkaDeleteRecordsMain(args: string[], io: ToolIO): Promise<number> {
-  const parser = buildParser();
-  let options: ParsedOptions | null;
-  try {
-    options = parseToolOptions(parser, args, { io, help: HELP });
-    if (options === null) return 0;
-    checkRequiredArgs(options, ['bootstrap-server', 'offset-json-file']);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    printUsage(io, { parser, message: err.message });
-    return 1;
-  }
+  const options = startTool(buildParser(), args, {
+    io,
+    help: HELP,
+    check: (o) => checkRequiredArgs(o, ['bootstrap-server', 'offset-json-file']),
+  });
+  if (typeof options === 'number') return options;
   let client: KafkaClient | undefined;
   try {
-    const props = options.has('command-config') ? loadClientProperties(options.valueOf('command-config')!) : {};
+    const props = propertiesOption(options, 'command-config');
     const file = options.valueOf('offset-json-file')!;
     let text: string;
     try {
@@ -146,11 +138,7 @@ export async function kafkaDeleteRecordsMain(args: string[], io: ToolIO): Promis
       throw new DeleteRecordsCommandError(file, 'java.nio.file.NoSuchFileException');
     }
     const entries = parseOffsetJson(text);
-    client = new KafkaClient({
-      ...clientOptionsFromProps(props, { clientId: 'adminclient-1' }),
-      bootstrapServers: options.valueOf('bootstrap-server')!,
-      logger: toolClientLogger(io, 'org.apache.kafka.clients.NetworkClient'),
-    });
+    client = toolKafkaClient(io, { bootstrapServers: options.valueOf('bootstrap-server')!, props, clientId: 'adminclient-1' });
     io.out('Executing records delete operation\n');
     const timeoutMs = props['default.api.timeout.ms'] !== undefined ? Number(props['default.api.timeout.ms']) : 60_000;
     const results = await new Admin(client, { defaultApiTimeoutMs: timeoutMs }).deleteRecords(entries);

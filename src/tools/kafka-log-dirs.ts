@@ -9,22 +9,19 @@
  * exist are refused with Kafka's message; failures print the message and the exception (exit 1).
  */
 import { Admin, type LogDirDescription } from '../client/admin';
-import { KafkaClient } from '../client/kafka-client';
+import type { KafkaClient } from '../client/kafka-client';
 import { KafkaResponseError } from '../client/client-errors';
 import { errorInfo } from '../protocol';
 import { javaStringHash } from '../zk/znodes/key-order';
-import { clientOptionsFromProps } from './client-config';
-import { OptionParser, type ParsedOptions } from './command-line';
+import { toolKafkaClient } from './client-config';
+import { OptionParser } from './command-line';
 import {
-  UsageError,
   addDefaultOptions,
   checkRequiredArgs,
   kafkaExceptionClass,
-  loadClientProperties,
-  parseToolOptions,
-  printUsage,
+  propertiesOption,
   runTool,
-  toolClientLogger,
+  startTool,
   type ToolIO,
 } from './tool-support';
 import { javaHashSetOrder, topicPartitionHash } from './tool-json';
@@ -105,27 +102,18 @@ const splitList = (value: string) => value.split(',').filter((x) => x.length > 0
 
 /** Runs kafka-log-dirs with `args`; resolves with the exit code. */
 export async function kafkaLogDirsMain(args: string[], io: ToolIO): Promise<number> {
-  const parser = buildParser();
-  let options: ParsedOptions | null;
-  try {
-    options = parseToolOptions(parser, args, { io, help: HELP });
-    if (options === null) return 0;
-    checkRequiredArgs(options, ['bootstrap-server', 'describe']);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    printUsage(io, { parser, message: err.message });
-    return 1;
-  }
+  const options = startTool(buildParser(), args, {
+    io,
+    help: HELP,
+    check: (o) => checkRequiredArgs(o, ['bootstrap-server', 'describe']),
+  });
+  if (typeof options === 'number') return options;
   let client: KafkaClient | undefined;
   try {
     const topics = new Set(splitList(options.valueOf('topic-list') ?? ''));
     const inputBrokers = [...new Set(splitList(options.valueOf('broker-list') ?? '').map(parseBrokerId))];
-    const props = options.has('command-config') ? loadClientProperties(options.valueOf('command-config')!) : {};
-    client = new KafkaClient({
-      ...clientOptionsFromProps(props, { clientId: 'log-dirs-tool' }),
-      bootstrapServers: options.valueOf('bootstrap-server')!,
-      logger: toolClientLogger(io, 'org.apache.kafka.clients.NetworkClient'),
-    });
+    const props = propertiesOption(options, 'command-config');
+    client = toolKafkaClient(io, { bootstrapServers: options.valueOf('bootstrap-server')!, props, clientId: 'log-dirs-tool' });
     const admin = new Admin(client);
     const clusterBrokers = (await admin.describeCluster()).brokers.map((b) => b.nodeId);
     const idOrder = (ids: number[]) => javaHashSetOrder(ids, (id) => id);
