@@ -1,12 +1,4 @@
 #!/usr/bin/env bash
 # kafka-consumer-perf-test.sh: Kafka's ConsumerPerformance: consumes records and prints the throughput.
-# A thin wrapper, like Kafka's bin scripts: runs the compiled tool with node, passing every argument.
-base=$(cd "$(dirname "$0")/.." && pwd)
-tool="$base/dist/src/tools/kafka-consumer-perf-test.js"
-if [ ! -f "$tool" ]; then
-  echo "ts-kafka is not built: run 'npm ci && npm run build' in $base" >&2
-  exit 1
-fi
-export LOG_DIR="${LOG_DIR:-$base/logs}"
-export KAFKA_SCRIPT_NAME="$0"
-exec node $KAFKA_NODE_OPTS "$tool" "$@"
+# Runs the compiled tool through kafka-run-class.sh, like Kafka's bin scripts; KAFKA_SCRIPT_NAME is this script.
+KAFKA_SCRIPT_NAME="$0" exec "$(dirname "$0")/kafka-run-class.sh" kafka-consumer-perf-test "$@"

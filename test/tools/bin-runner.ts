@@ -1,0 +1,95 @@
+/**
+ * Test helpers for running programs as a user runs them: the project root (the directory holding
+ * package.json, found from test/ under tsx and from dist/test/ once compiled), the path of a bin/ script,
+ * and one runner that spawns a program (a bin/*.sh script by name) and collects its stdout, stderr and
+ * exit code, optionally feeding stdin, adding environment variables and bounding its run time.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** What a finished program printed and its exit code (null when it was ended by a signal). */
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** How a program is run by runProcess / runBin. */
+export interface RunOptions {
+  /** Written to stdin, which is then closed; without it stdin is /dev/null. */
+  input?: string;
+  /** Variables added to the test's own environment. */
+  env?: NodeJS.ProcessEnv;
+  /** The program is killed (SIGKILL) after this long; default 60 s, Infinity for no limit. */
+  timeoutMs?: number;
+  /**
+   * What a timeout does: 'resolve' (default) resolves with the killed program's result (code null),
+   * 'reject' rejects with an error quoting the command and what it printed so far.
+   */
+  onTimeout?: 'resolve' | 'reject';
+}
+
+/** The directory holding package.json at or above `dir`. */
+export function findRoot(dir: string): string {
+  let d = dir;
+  while (!fs.existsSync(path.join(d, 'package.json'))) {
+    const up = path.dirname(d);
+    if (up === d) throw new Error(`package.json not found above ${dir}`);
+    d = up;
+  }
+  return d;
+}
+
+/** The project root (the checkout, not dist/). */
+export const projectRoot = findRoot(__dirname);
+
+/** The path of a bin/ script, e.g. binPath('kafka-topics.sh'). */
+export function binPath(script: string): string {
+  return path.join(projectRoot, 'bin', script);
+}
+
+/** Runs `command` to completion; never rejects for a non-zero exit. */
+export function runProcess(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer =
+      timeoutMs === Infinity
+        ? undefined
+        : setTimeout(() => {
+            child.kill('SIGKILL');
+            if (options.onTimeout === 'reject') {
+              reject(new Error(`${path.basename(command)} ${args.join(' ')} did not finish in time:\n${stdout}\n${stderr}`));
+            }
+          }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin?.end(options.input);
+  });
+}
+
+/** Runs a bin/ script by name (`runBin('kafka-topics.sh', [...])`), as a shell user would. */
+export function runBin(script: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  return runProcess(binPath(script), args, options);
+}
+
+/** runBin for tests that need the result synchronously; a timeout kills the script with SIGTERM (code null). */
+export function runBinSync(script: string, args: readonly string[], options: Omit<RunOptions, 'input' | 'onTimeout'> = {}): RunResult {
+  const r = spawnSync(binPath(script), args, {
+    env: { ...process.env, ...options.env },
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
