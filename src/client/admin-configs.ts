@@ -6,30 +6,13 @@
  * per resource, in the order given, each with a KafkaResponseError when it failed.
  */
 
-import { ConfigSource } from '../config/config-types';
+import { AlterConfigOpType, ConfigResourceType, ConfigSource } from '../config/config-types';
 import { ApiKeys, ErrorCode, type RequestInputOf } from '../protocol';
 import { type AdminContext, adminRetry, groupBy, itemError } from './admin-support';
 import type { BrokerConnection } from './broker-connection';
 import { KafkaResponseError } from './client-errors';
 
-export { ConfigSource };
-
-/** Config resource types (Kafka's ConfigResource.Type ids). */
-export const ConfigResourceType = {
-  TOPIC: 2,
-  BROKER: 4,
-  BROKER_LOGGER: 8,
-} as const;
-export type ConfigResourceType = (typeof ConfigResourceType)[keyof typeof ConfigResourceType];
-
-/** IncrementalAlterConfigs operations (Kafka's AlterConfigOp.OpType ids). */
-export const AlterConfigOpType = {
-  SET: 0,
-  DELETE: 1,
-  APPEND: 2,
-  SUBTRACT: 3,
-} as const;
-export type AlterConfigOpType = (typeof AlterConfigOpType)[keyof typeof AlterConfigOpType];
+export { AlterConfigOpType, ConfigResourceType, ConfigSource };
 
 /** A config resource: a topic, a broker (by id; "" for the cluster-wide default) or a broker's loggers. */
 export interface ConfigResource {

@@ -1,7 +1,8 @@
 /**
  * Kafka ConfigDef types: parsing a property string into a typed value and printing a typed value the
  * way Kafka does (ConfigDef.parseType / ConfigDef.convertToString), plus the DescribeConfigs (v3+)
- * config-type ids and value sources.
+ * config-type ids and value sources, and the ids the Admin client and the broker share for config
+ * resources (ConfigResource.Type) and IncrementalAlterConfigs operations (AlterConfigOp.OpType, KIP-339).
  *
  * int64 values are JS numbers throughout ts-kafka. A LONG outside ±Number.MAX_SAFE_INTEGER is
  * clamped to it, so Kafka's Long.MAX_VALUE ("unbounded") becomes Number.MAX_SAFE_INTEGER, the
@@ -51,6 +52,26 @@ export const ConfigSource = {
   GROUP_CONFIG: 8,
 } as const;
 export type ConfigSourceName = keyof typeof ConfigSource;
+
+/** Config resource types (Kafka's ConfigResource.Type ids, the requests' ResourceType). */
+export const ConfigResourceType = {
+  UNKNOWN: 0,
+  TOPIC: 2,
+  BROKER: 4,
+  BROKER_LOGGER: 8,
+  CLIENT_METRICS: 16,
+  GROUP: 32,
+} as const;
+export type ConfigResourceType = (typeof ConfigResourceType)[keyof typeof ConfigResourceType];
+
+/** IncrementalAlterConfigs operations (Kafka's AlterConfigOp.OpType ids, the requests' ConfigOperation). */
+export const AlterConfigOpType = {
+  SET: 0,
+  DELETE: 1,
+  APPEND: 2,
+  SUBTRACT: 3,
+} as const;
+export type AlterConfigOpType = (typeof AlterConfigOpType)[keyof typeof AlterConfigOpType];
 
 /** A parsed config value. PASSWORD values are plain strings; describe output hides them. */
 export type ConfigValue = number | boolean | string | string[] | null;

@@ -21,7 +21,7 @@ import { InvalidConfigurationError, InvalidRequestError, InvalidTopicError, Kafk
 import type { KafkaConfig } from '../../config/broker-config';
 import { BROKER_CONFIGS } from '../../config/broker-config-defs';
 import { ConfigException } from '../../config/config-exception';
-import { ConfigType as ConfigValueType } from '../../config/config-types';
+import { AlterConfigOpType, ConfigResourceType, ConfigType as ConfigValueType } from '../../config/config-types';
 import { parseTopicConfigs } from '../../config/log-config-builder';
 import { TOPIC_CONFIGS } from '../../config/topic-config-defs';
 import type { MetadataCache } from '../../metadata/metadata-cache';
@@ -30,12 +30,9 @@ import type { KafkaZkClient } from '../../zk/kafka-zk-client';
 import { ConfigEntityDefault, ConfigType } from '../../zk/znodes';
 import { validateTopicName } from '../topic-names';
 import { fromPersistentProps } from './dynamic-broker-config';
-import { AlterConfigOpType, isKnownOpType, prepareIncrementalConfigs, type AlterConfigOperation, type ConfigKeyInfo } from './incremental-configs';
+import { isKnownOpType, prepareIncrementalConfigs, type AlterConfigOperation, type ConfigKeyInfo } from './incremental-configs';
 
 type Props = Record<string, string>;
-
-/** ConfigResource.Type ids (the request's ResourceType). */
-export const ConfigResourceType = { UNKNOWN: 0, TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8, CLIENT_METRICS: 16, GROUP: 32 } as const;
 
 /** A resource of an AlterConfigs request. */
 export interface AlterConfigsResourceInput {

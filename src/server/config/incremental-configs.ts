@@ -6,16 +6,10 @@
  * stopped producing ",x" lists and duplicates.
  */
 import { InvalidConfigurationError, InvalidRequestError } from '../../common/kafka-error';
-import { ConfigType } from '../../config/config-types';
+import { AlterConfigOpType, ConfigType } from '../../config/config-types';
 
-/** IncrementalAlterConfigs ConfigOperation ids (Kafka's AlterConfigOp.OpType). */
-export const AlterConfigOpType = {
-  SET: 0,
-  DELETE: 1,
-  APPEND: 2,
-  SUBTRACT: 3,
-} as const;
-export type AlterConfigOpType = (typeof AlterConfigOpType)[keyof typeof AlterConfigOpType];
+// The operation ids live in config-types.ts (shared with the Admin client); re-exported for the callers of prepareIncrementalConfigs.
+export { AlterConfigOpType };
 
 /** One operation of an IncrementalAlterConfigs resource. */
 export interface AlterConfigOperation {
