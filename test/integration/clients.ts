@@ -3,41 +3,18 @@
  * (Debian's python3-kafka, run with /usr/bin/python3), plus kafkajs compression codecs backed by the
  * project's own codec module so kafkajs can produce snappy, lz4 and zstd batches.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { CompressionCodecs, CompressionTypes, logLevel, Kafka } from 'kafkajs';
 import { lz4Codec, snappyCodec, zstdCodec, type CompressionCodec } from '../../src/protocol/records/compression';
-
-export interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a program to completion, feeding stdin; never throws for a non-zero exit. */
-export function run(cmd: string, args: string[], opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(opts.input ?? '');
-  });
-}
+import { runProcess, type RunResult } from '../tools/bin-runner';
 
 export function kcat(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
-  return run('kcat', args, opts);
+  return runProcess('kcat', args, opts);
 }
 
 /** Runs a Python snippet with the system python3 (where Debian installs python3-kafka). */
 export function python(script: string, opts: { timeoutMs?: number } = {}): Promise<RunResult> {
-  return run('/usr/bin/python3', ['-c', script], opts);
+  return runProcess('/usr/bin/python3', ['-c', script], opts);
 }
 
 export function execOk(cmd: string, args: string[]): Promise<string> {

@@ -6,10 +6,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCluster, type Cluster } from '../harness/cluster';
-import path from 'node:path';
-import { kafkajs, kcat, run } from './clients';
-
-const root = path.resolve(__dirname, '..', '..', __filename.endsWith('.js') ? '..' : '.');
+import { runBin } from '../tools/bin-runner';
+import { kafkajs, kcat } from './clients';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -58,7 +56,7 @@ describe('dynamic unclean leader election', { timeout: 180_000 }, () => {
     await sleep(2000);
     assert.equal((await leaderAndIsr()).leader, -1, 'no unclean election while it is disabled');
 
-    const altered = await run(path.join(root, 'bin', 'kafka-configs.sh'), [
+    const altered = await runBin('kafka-configs.sh', [
       '--bootstrap-server', b1.bootstrap, '--entity-type', 'topics', '--entity-name', 'unclean',
       '--alter', '--add-config', 'unclean.leader.election.enable=true',
     ]);

@@ -17,41 +17,11 @@ import { GroupConsumer } from '../../src/client/group-consumer';
 import { KafkaClient } from '../../src/client/kafka-client';
 import { Producer } from '../../src/client/producer';
 import { startCluster, type Cluster } from '../harness/cluster';
+import { binPath as bin, projectRoot as root, runBin, type RunResult } from './bin-runner';
 
-const root = findRoot(__dirname);
-const bin = (script: string) => path.join(root, 'bin', script);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function findRoot(dir: string): string {
-  let d = dir;
-  while (!fs.existsSync(path.join(d, 'package.json'))) d = path.dirname(d);
-  return d;
-}
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(script: string, args: string[], timeoutMs = 60_000): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin(script), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${script} ${args.join(' ')} did not finish in time:\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (script: string, args: string[], timeoutMs = 60_000) => runBin(script, args, { timeoutMs, onTimeout: 'reject' });
 
 /** A long-running process whose stdout lines are collected. */
 function background(command: string, args: string[]): { child: ChildProcess; lines: string[]; stderr: () => string; exited: Promise<number | null> } {

@@ -4,14 +4,12 @@
 // here over a raw socket) appears with its range and usable version, and every API of Kafka 3.9's
 // ApiKeys.zkBrokerApis() appears once, under Kafka's name, ascending by key.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { supportedVersions } from '../../src/protocol';
 import { formatNodeApiVersions } from '../../src/tools/kafka-broker-api-versions';
 import { startCluster, type Cluster } from '../harness/cluster';
+import { runBin } from './bin-runner';
 
 /** Kafka 3.9's ZooKeeper-mode broker APIs (ApiKeys.zkBrokerApis()), by key, with ApiKeys' names. */
 const ZK_BROKER_APIS: ReadonlyMap<number, string> = new Map([
@@ -30,27 +28,7 @@ const ZK_BROKER_APIS: ReadonlyMap<number, string> = new Map([
   [66, 'ListTransactions'], [67, 'AllocateProducerIds'], [68, 'ConsumerGroupHeartbeat'], [69, 'ConsumerGroupDescribe'],
 ]);
 
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(projectRoot(), 'bin', 'kafka-broker-api-versions.sh'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runBin('kafka-broker-api-versions.sh', args);
 
 /** ApiVersions v0 over a plain socket: the broker's advertised ranges. */
 function rawApiVersions(port: number): Promise<Map<number, { min: number; max: number }>> {

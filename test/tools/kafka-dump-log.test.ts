@@ -6,7 +6,6 @@
 // --index-sanity-check, a mismatching index), .snapshot, leader-epoch-checkpoint and __consumer_offsets
 // (--offsets-decoder) files are dumped. Unit tests cover the offsets decoder's JSON on crafted records.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,29 +22,14 @@ import { buildRecordBatch } from '../../src/protocol/records';
 import { parseOffsetsRecord } from '../../src/tools/dump-log-offsets';
 import { jacksonString } from '../../src/tools/dump-log-json';
 import { startCluster, type Cluster } from '../harness/cluster';
+import { runBin } from './bin-runner';
 import { kafkajs, registerKafkajsCodecs } from '../integration/clients';
 
 // fast-crc32c ships no type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { calculate: crc32c } = require('fast-crc32c') as { calculate(buf: Buffer): number };
 
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(projectRoot(), 'bin', 'kafka-dump-log.sh'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => runBin('kafka-dump-log.sh', args, { timeoutMs: Infinity });
 
 describe('kafka-dump-log --offsets-decoder records', () => {
   test('offset commits, group metadata, tombstones and records it cannot read', () => {

@@ -4,7 +4,6 @@
 // timestamps — with --topic / --partitions / --topic-partitions filters, internal topics in and out, and the
 // `topic:partition:offset` lines sorted as Kafka's TreeMap of "topic-partition" strings sorts them.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,29 +14,10 @@ import {
   topicPartitionFilterFromPatterns,
 } from '../../src/tools/kafka-get-offsets';
 import { startCluster, type Cluster } from '../harness/cluster';
+import { runBin } from './bin-runner';
 import { kafkajs } from '../integration/clients';
 
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(projectRoot(), 'bin', 'kafka-get-offsets.sh'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runBin('kafka-get-offsets.sh', args);
 
 describe('kafka-get-offsets parsing', () => {
   test('--time values', () => {

@@ -6,7 +6,6 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startCluster, type Cluster } from '../harness/cluster';
@@ -17,12 +16,7 @@ import { Producer } from '../../src/client/producer';
 import { SimpleConsumer } from '../../src/client/simple-consumer';
 import { ArgumentParserError, ProducerStats, javaFixed, parseProducerPerfArgs } from '../../src/tools/kafka-producer-perf-test';
 import { formatJavaDate } from '../../src/tools/kafka-consumer-perf-test';
-
-const root = (() => {
-  let d = __dirname;
-  while (!fs.existsSync(path.join(d, 'package.json'))) d = path.dirname(d);
-  return d;
-})();
+import { projectRoot as root, runBin } from './bin-runner';
 
 test("javaFixed rounds the shortest decimal form half-up, as Java's %.Nf", () => {
   assert.equal(javaFixed(1.005, 2), '1.01');
@@ -102,30 +96,7 @@ test('formatJavaDate follows SimpleDateFormat letters', () => {
   assert.equal(formatJavaDate(ms, "yy/M/d h 'at' a"), '24/1/31 9 at AM');
 });
 
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(script: string, args: string[], timeoutMs = 120_000): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(root, 'bin', script), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${script} did not finish in time:\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (script: string, args: string[], timeoutMs = 120_000) => runBin(script, args, { timeoutMs, onTimeout: 'reject' });
 
 const TOTAL_LINE =
   /^(\d+) records sent, \d+\.\d{6} records\/sec \(\d+\.\d{2} MB\/sec\), \d+\.\d{2} ms avg latency, \d+\.\d{2} ms max latency, \d+ ms 50th, \d+ ms 95th, \d+ ms 99th, \d+ ms 99\.9th\.$/;

@@ -4,7 +4,6 @@
 // high watermark with -1), Kafka's per-partition error line, and the JSON file checks (duplicates, version,
 // missing fields) with Kafka's exceptions.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,24 +11,9 @@ import { after, before, describe, test } from 'node:test';
 import { parseOffsetJson } from '../../src/tools/kafka-delete-records';
 import { startCluster, type Cluster } from '../harness/cluster';
 import { kafkajs } from '../integration/clients';
+import { runBin } from './bin-runner';
 
-const root = path.resolve(__dirname, '..', '..', '..');
-
-function run(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(root, 'bin', script), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (script: string, args: string[]) => runBin(script, args);
 
 describe('kafka-delete-records offset JSON', () => {
   test('partitions, version and Kafka refusals', () => {

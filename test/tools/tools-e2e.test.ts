@@ -10,42 +10,11 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BrokerProcess, startCluster, type Cluster } from '../harness/cluster';
+import { binPath, projectRoot as root, runBin } from './bin-runner';
 
-const root = findRoot(__dirname);
-const bin = (script: string) => path.join(root, 'bin', script);
-
-function findRoot(dir: string): string {
-  let d = dir;
-  while (!fs.existsSync(path.join(d, 'package.json'))) d = path.dirname(d);
-  return d;
-}
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a bin script with arguments (and stdin), as a shell user would. */
-function run(script: string, args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin(script), args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${script} ${args.join(' ')} did not finish in time:\n${stdout}\n${stderr}`));
-    }, options.timeoutMs ?? 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
-}
+/** Runs a bin script with arguments (and stdin), as a shell user would; a run over its time fails the test. */
+const run = (script: string, args: string[], options: { input?: string; timeoutMs?: number } = {}) =>
+  runBin(script, args, { ...options, onTimeout: 'reject' });
 
 async function eventually<T>(fn: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -205,7 +174,7 @@ test('the console consumer stops on SIGINT and reports what it processed', async
   const bs = cluster.bootstrap;
   const produced = await run('kafka-console-producer.sh', ['--bootstrap-server', bs, '--topic', 'signals'], { input: 'one\ntwo\n' });
   assert.equal(produced.code, 0, produced.stderr);
-  const child = spawn(bin('kafka-console-consumer.sh'), ['--bootstrap-server', bs, '--topic', 'signals', '--from-beginning'], {
+  const child = spawn(binPath('kafka-console-consumer.sh'), ['--bootstrap-server', bs, '--topic', 'signals', '--from-beginning'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

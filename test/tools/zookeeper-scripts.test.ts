@@ -4,24 +4,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findFreePort, fourLetterWord } from '../../src/zk/local-zookeeper';
+import { projectRoot as root, runBinSync } from './bin-runner';
 
-const root = findRoot(__dirname);
-
-function findRoot(dir: string): string {
-  let d = dir;
-  while (!fs.existsSync(path.join(d, 'package.json'))) d = path.dirname(d);
-  return d;
-}
-
-function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(path.join(root, 'bin', script), args, { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 90_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (script: string, args: string[], env: NodeJS.ProcessEnv = {}) => runBinSync(script, args, { env, timeoutMs: 90_000 });
 
 test('start -daemon, answer, stop the server of that config', async () => {
   assert.ok(fs.existsSync(path.join(root, 'dist', 'src', 'tools', 'zookeeper-server-start.js')), 'run `npm run build` first');
