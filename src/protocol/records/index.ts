@@ -2,6 +2,7 @@
  * RecordBatch v2 handling: views, validation, offset assignment, building and decoding, codecs.
  */
 export * from './assign-offsets';
+export * from './compressed-validation';
 export * from './crc32c';
 export * from './produce-validation';
 export * from './record';

@@ -8,7 +8,7 @@ import { defineHandler } from '../api-handler';
 import type { BrokerServices } from '../broker-services';
 import { ZERO_UUID } from '../../metadata/metadata-cache';
 import type { LeaderAndIsrPartitionRequest } from '../../replica/replica-manager';
-import { isBrokerEpochStale } from './controller-requests';
+import { fenceUnknownController, isBrokerEpochStale } from './controller-requests';
 
 export function leaderAndIsrHandler(broker: BrokerServices, stateChangeLogger: { warn(msg: string): void }) {
   return defineHandler({
@@ -18,6 +18,14 @@ export function leaderAndIsrHandler(broker: BrokerServices, stateChangeLogger: {
     async handle(request, ctx) {
       const version = ctx.header.apiVersion;
       const rm = broker.replicaManager;
+      const fenced = await fenceUnknownController(broker, request);
+      if (fenced !== null) {
+        stateChangeLogger.warn(
+          `[Broker id=${broker.brokerId}] Ignoring LeaderAndIsr request with controller epoch ${request.controllerEpoch} ` +
+            `from controller ${request.controllerId}: ${fenced}`,
+        );
+        return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH, partitionErrors: [], topics: [] };
+      }
       if (isBrokerEpochStale(request.brokerEpoch, rm.brokerEpoch)) {
         stateChangeLogger.warn(
           `[Broker id=${broker.brokerId}] Received LeaderAndIsr request with broker epoch ${request.brokerEpoch} ` +

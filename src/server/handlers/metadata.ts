@@ -83,7 +83,9 @@ export function metadataHandler(broker: BrokerServices) {
         const toCreate: string[] = [];
         for (const t of request.topics ?? []) {
           let name = t.name;
-          if (name === null || name === '') {
+          // As in Kafka, a topic is looked up by id when it has no name or names a real id; an empty name
+          // with the zero id is just an invalid topic name (INVALID_TOPIC_EXCEPTION below).
+          if (name === null || (name === '' && t.topicId !== ZERO_UUID)) {
             if (t.topicId === ZERO_UUID) {
               topics.push(unavailable(null, ZERO_UUID, ErrorCode.INVALID_REQUEST));
               continue;

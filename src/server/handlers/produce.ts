@@ -3,7 +3,8 @@
  * broker stores).
  *
  * Record batches go to the replica manager as the byte slices the request decoder cut out of the frame.
- * acks must be 0, 1 or -1 (INVALID_REQUIRED_ACKS otherwise); clients may not write to internal topics.
+ * Compressed batches are decompressed and their records walked first (CORRUPT_MESSAGE when they do not
+ * decompress), as Kafka's LogValidator does. acks must be 0, 1 or -1 (INVALID_REQUIRED_ACKS otherwise); clients may not write to internal topics.
  * With acks=0 there is no response; an error then closes the connection, as Kafka does, so the client
  * notices and refreshes its metadata.
  */
@@ -13,6 +14,7 @@ import { defineHandler } from '../api-handler';
 import { INTERNAL_TOPICS, type BrokerServices } from '../broker-services';
 import type { ProducePartitionResult } from '../../replica/replica-manager';
 import { checkProduceRequestRecords } from '../../protocol/records/produce-validation';
+import { checkCompressedRecords } from '../../protocol/records/compressed-validation';
 
 export function produceHandler(broker: BrokerServices) {
   return defineHandler({
@@ -42,6 +44,16 @@ export function produceHandler(broker: BrokerServices) {
           }
         }
       }
+      // As Kafka's LogValidator, compressed client batches are decompressed and their records walked: a
+      // payload that does not decompress is CORRUPT_MESSAGE before anything reaches the log.
+      const sound: typeof entries = [];
+      for (const e of entries) {
+        const invalid = e.records === null ? undefined : await checkCompressedRecords(e.records, { topicPartition: `${e.topic}-${e.partition}` });
+        if (invalid) fail(e.topic, e.partition, invalid.errorCode, invalid.message);
+        else sound.push(e);
+      }
+      entries.length = 0;
+      entries.push(...sound);
       const appended =
         entries.length > 0
           ? await broker.replicaManager.appendRecords({

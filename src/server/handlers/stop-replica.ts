@@ -6,7 +6,7 @@
 import { ApiKeys, ErrorCode } from '../../protocol';
 import { defineHandler } from '../api-handler';
 import type { BrokerServices } from '../broker-services';
-import { isBrokerEpochStale } from './controller-requests';
+import { fenceUnknownController, isBrokerEpochStale } from './controller-requests';
 
 export function stopReplicaHandler(broker: BrokerServices, stateChangeLogger: { warn(msg: string): void }) {
   return defineHandler({
@@ -15,6 +15,14 @@ export function stopReplicaHandler(broker: BrokerServices, stateChangeLogger: { 
     maxVersion: 4,
     async handle(request) {
       const rm = broker.replicaManager;
+      const fenced = await fenceUnknownController(broker, request);
+      if (fenced !== null) {
+        stateChangeLogger.warn(
+          `[Broker id=${broker.brokerId}] Ignoring StopReplica request with controller epoch ${request.controllerEpoch} ` +
+            `from controller ${request.controllerId}: ${fenced}`,
+        );
+        return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH, partitionErrors: [] };
+      }
       if (isBrokerEpochStale(request.brokerEpoch, rm.brokerEpoch)) {
         stateChangeLogger.warn(
           `[Broker id=${broker.brokerId}] Received StopReplica request with broker epoch ${request.brokerEpoch} ` +

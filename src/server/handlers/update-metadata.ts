@@ -7,15 +7,23 @@ import { ApiKeys, ErrorCode } from '../../protocol';
 import { defineHandler } from '../api-handler';
 import type { BrokerServices } from '../broker-services';
 import type { CachedPartitionState } from '../../metadata/metadata-cache';
-import { isBrokerEpochStale, securityProtocolName } from './controller-requests';
+import { fenceUnknownController, isBrokerEpochStale, securityProtocolName } from './controller-requests';
 
 export function updateMetadataHandler(broker: BrokerServices, stateChangeLogger: { warn(msg: string): void }) {
   return defineHandler({
     apiKey: ApiKeys.UpdateMetadata,
     minVersion: 0,
     maxVersion: 8,
-    handle(request) {
+    async handle(request) {
       const rm = broker.replicaManager;
+      const fenced = await fenceUnknownController(broker, request);
+      if (fenced !== null) {
+        stateChangeLogger.warn(
+          `[Broker id=${broker.brokerId}] Ignoring UpdateMetadata request with controller epoch ${request.controllerEpoch} ` +
+            `from controller ${request.controllerId}: ${fenced}`,
+        );
+        return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH };
+      }
       if (isBrokerEpochStale(request.brokerEpoch, rm.brokerEpoch)) {
         stateChangeLogger.warn(
           `[Broker id=${broker.brokerId}] Received UpdateMetadata request with broker epoch ${request.brokerEpoch} ` +

@@ -1,0 +1,673 @@
+/**
+ * Protocol fuzzing against a live broker process: for every API and version the broker advertises in
+ * ApiVersions, a plausible request is built with the project's codec (test/protocol/samples.ts) and mutated
+ * copies are sent — flipped bytes, truncations, length/count/varint fields replaced with huge, negative and
+ * off-by-one values, bogus tagged-field sections, nulls where the version forbids them — plus corrupt record
+ * batches on Produce and valid-looking but hostile requests (negative partitions, 100k partitions, huge
+ * maxBytes/maxWait, bad topic names, client-sent controller requests with huge epochs).
+ *
+ * Every case must get a response that decodes (with the correlation id it was sent with) or a closed
+ * connection; a pipelined ApiVersions after each case tells "answered nothing" (legal only for acks=0
+ * Produce) from a hang. The broker process must stay up and log no TypeError/RangeError/uncaught exception.
+ * Deterministic: the PRNG seed (FUZZ_SEED to override) is printed with every failure; FUZZ_BROKER_LOG=<file>
+ * keeps the broker's log, FUZZ_APIS=<key,key> limits the mutated requests to some api keys.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { startCluster, type Cluster } from '../harness/cluster';
+import { BrokerConnection } from '../../src/client/broker-connection';
+import {
+  ApiKeys,
+  ByteWriter,
+  apiDefinition,
+  decodeResponse,
+  encodeRequest,
+  messagePlan,
+  requestHeaderVersion,
+  type ApiKey,
+  type RequestInputOf,
+} from '../../src/protocol';
+import { RequestHeaderDefinition } from '../../src/protocol/messages/request-header';
+import { buildRecordBatch, BatchField, updateCrc } from '../../src/protocol/records';
+import { sampleMessage } from '../protocol/samples';
+
+const SEED = Number(process.env.FUZZ_SEED ?? 20_2611);
+const CASE_TIMEOUT_MS = 10_000;
+
+/** mulberry32: small, fast, deterministic. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Rng = () => number;
+const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
+const int = (rng: Rng, n: number): number => Math.floor(rng() * n);
+
+/** Where a length-like or numeric field was written in a frame. */
+interface FieldSpot {
+  kind: 'int16' | 'int32' | 'int64' | 'varint' | 'string16' | 'bytes32';
+  offset: number;
+  /** Bytes the field's own encoding occupies (the length prefix for strings/bytes). */
+  width: number;
+}
+
+/** A ByteWriter that remembers where each primitive started, so mutations can target real fields. */
+class RecordingWriter extends ByteWriter {
+  readonly spots: FieldSpot[] = [];
+  private depth = 0;
+  private note<T>(kind: FieldSpot['kind'], width: () => number, write: () => T): T {
+    const start = this.length;
+    this.depth++;
+    try {
+      return write();
+    } finally {
+      this.depth--;
+      if (this.depth === 0) this.spots.push({ kind, offset: start, width: width.call(this) || this.length - start });
+    }
+  }
+  override writeInt16(v: number): void {
+    this.note('int16', () => 2, () => super.writeInt16(v));
+  }
+  override writeInt32(v: number): void {
+    this.note('int32', () => 4, () => super.writeInt32(v));
+  }
+  override writeInt64(v: number): void {
+    this.note('int64', () => 8, () => super.writeInt64(v));
+  }
+  override writeUnsignedVarint(v: number): void {
+    this.note('varint', () => 0, () => super.writeUnsignedVarint(v));
+  }
+  override writeString(v: string | null): void {
+    this.note('string16', () => 2, () => super.writeString(v));
+  }
+  override writeBytes(v: Uint8Array | null): void {
+    this.note('bytes32', () => 4, () => super.writeBytes(v));
+  }
+  override writeCompactString(v: string | null): void {
+    const start = this.length;
+    super.writeCompactString(v);
+    if (this.depth === 0) this.spots.push({ kind: 'varint', offset: start, width: varintWidth(v === null ? 0 : Buffer.byteLength(v) + 1) });
+  }
+  override writeCompactBytes(v: Uint8Array | null): void {
+    const start = this.length;
+    super.writeCompactBytes(v);
+    if (this.depth === 0) this.spots.push({ kind: 'varint', offset: start, width: varintWidth(v === null ? 0 : v.length + 1) });
+  }
+}
+
+function varintWidth(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+
+function varint(v: number): Buffer {
+  const out: number[] = [];
+  while (v >= 0x80) {
+    out.push((v & 0x7f) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return Buffer.from(out);
+}
+
+interface Built {
+  frame: Buffer;
+  spots: FieldSpot[];
+  bodyOffset: number;
+}
+
+/** Encodes header + body like encodeRequest, recording field positions; the frame includes its size. */
+function buildFrame(apiKey: number, version: number, correlationId: number, body: Record<string, unknown>): Built {
+  const def = apiDefinition(apiKey)!;
+  const w = new RecordingWriter();
+  const size = w.reserveInt32();
+  messagePlan(RequestHeaderDefinition, requestHeaderVersion(apiKey, version)).encode(w, {
+    requestApiKey: apiKey,
+    requestApiVersion: version,
+    correlationId,
+    clientId: 'fuzz',
+  });
+  const bodyOffset = w.length;
+  w.spots.length = 0;
+  messagePlan(def.request, version).encode(w, body);
+  w.patchInt32(size, w.length - 4);
+  return { frame: Buffer.concat(w.finish()), spots: w.spots, bodyOffset };
+}
+
+/** Fixes the size prefix after a mutation changed the frame's length. */
+function resize(frame: Buffer): Buffer {
+  frame.writeInt32BE(frame.length - 4, 0);
+  return frame;
+}
+
+const HOSTILE_INTS = [-1, -2, 0, 1, 0x7fffffff, -0x80000000, 0x7ffffffe, 0x10000, 100_000];
+const HOSTILE_SHORTS = [-1, -2, 0, 0x7fff, -0x8000, 1];
+
+/** One random mutation of a valid frame; returns its description and the mutated frame. */
+function mutate(rng: Rng, built: Built): { what: string; frame: Buffer } {
+  const { frame, spots, bodyOffset } = built;
+  const body = frame.length - bodyOffset;
+  const kind = int(rng, 7);
+  if (kind === 0 || spots.length === 0) {
+    // Flip a few random bytes of the body (or anywhere after the api key/version when there is no body).
+    const f = Buffer.from(frame);
+    const n = 1 + int(rng, 3);
+    const from = body > 0 ? bodyOffset : 8;
+    for (let i = 0; i < n && f.length > from; i++) f[from + int(rng, f.length - from)] ^= 1 + int(rng, 255);
+    return { what: `flip ${n} bytes`, frame: f };
+  }
+  if (kind === 1) {
+    const at = bodyOffset + int(rng, Math.max(1, body));
+    return { what: `truncate at ${at}/${frame.length}`, frame: resize(Buffer.from(frame.subarray(0, Math.min(at, frame.length - 1)))) };
+  }
+  if (kind === 2) {
+    // Trailing garbage, or an unknown tagged field section on a flexible body.
+    const extra = Buffer.from([int(rng, 256), int(rng, 256), 0xff, 0xff, 0xff, 0xff, 0x0f]);
+    return { what: 'trailing bytes', frame: resize(Buffer.concat([frame, extra])) };
+  }
+  const spot = pick(rng, spots);
+  const f = Buffer.from(frame);
+  switch (spot.kind) {
+    case 'int16':
+    case 'string16': {
+      const v = rng() < 0.3 ? f.readInt16BE(spot.offset) + (rng() < 0.5 ? 1 : -1) : pick(rng, HOSTILE_SHORTS);
+      f.writeInt16BE(Math.max(-0x8000, Math.min(0x7fff, v)), spot.offset);
+      return { what: `${spot.kind}@${spot.offset}=${v}`, frame: f };
+    }
+    case 'int32':
+    case 'bytes32': {
+      const v = rng() < 0.3 ? f.readInt32BE(spot.offset) + (rng() < 0.5 ? 1 : -1) : pick(rng, HOSTILE_INTS);
+      f.writeInt32BE(Math.max(-0x80000000, Math.min(0x7fffffff, v)) | 0, spot.offset);
+      return { what: `${spot.kind}@${spot.offset}=${v}`, frame: f };
+    }
+    case 'int64': {
+      const v = pick(rng, [-1n, -2n, 0n, (1n << 63n) - 1n, -(1n << 63n), 1n << 53n]);
+      f.writeBigInt64BE(v, spot.offset);
+      return { what: `int64@${spot.offset}=${v}`, frame: f };
+    }
+    case 'varint': {
+      // Replace the varint: huge, 0 (null / compact count 0), off by one, overlong, or unterminated.
+      const old = readVarint(f, spot.offset);
+      const choices: [string, Buffer][] = [
+        ['huge', varint(0xfffffff0)],
+        ['zero', varint(0)],
+        ['plus1', varint(old + 1)],
+        ['minus1', varint(Math.max(0, old - 1))],
+        ['overlong', Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0x01])],
+        ['unterminated', Buffer.from([0x80, 0x80, 0x80])],
+        ['2^31', varint(0x80000000)],
+      ];
+      const [name, bytes] = pick(rng, choices);
+      const out = Buffer.concat([f.subarray(0, spot.offset), bytes, f.subarray(spot.offset + spot.width)]);
+      return { what: `varint@${spot.offset} ${old}→${name}`, frame: resize(out) };
+    }
+  }
+}
+
+function readVarint(b: Buffer, at: number): number {
+  let v = 0;
+  for (let i = 0, shift = 0; i < 5 && at + i < b.length; i++, shift += 7) {
+    v += (b[at + i]! & 0x7f) * 2 ** shift;
+    if ((b[at + i]! & 0x80) === 0) break;
+  }
+  return v;
+}
+
+interface Outcome {
+  kind: 'response' | 'none' | 'closed' | 'hang';
+  response?: Buffer;
+}
+
+/** A raw connection that sends a case followed by a pipelined ApiVersions v0 probe. */
+class RawConnection {
+  private buf = Buffer.alloc(0);
+  private frames: Buffer[] = [];
+  closed = false;
+  private wake: (() => void) | undefined;
+  private readonly socket: net.Socket;
+  private probeId = 1_000_000_000;
+
+  private constructor(socket: net.Socket) {
+    this.socket = socket;
+    socket.on('data', (chunk: Buffer) => {
+      this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : Buffer.from(chunk);
+      while (this.buf.length >= 4 && this.buf.length >= 4 + this.buf.readInt32BE(0)) {
+        this.frames.push(this.buf.subarray(4, 4 + this.buf.readInt32BE(0)));
+        this.buf = this.buf.subarray(4 + this.buf.readInt32BE(0));
+      }
+      this.wake?.();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.wake?.();
+    });
+    socket.on('error', () => undefined);
+  }
+
+  static open(port: number): Promise<RawConnection> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => resolve(new RawConnection(s)));
+      s.once('error', reject);
+    });
+  }
+
+  private async next(deadline: number): Promise<Buffer | 'closed' | 'timeout'> {
+    for (;;) {
+      if (this.frames.length) return this.frames.shift()!;
+      if (this.closed) return 'closed';
+      const left = deadline - Date.now();
+      if (left <= 0) return 'timeout';
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  async send(frame: Buffer): Promise<Outcome> {
+    const probe = Buffer.concat(encodeRequest({ apiKey: ApiKeys.ApiVersions, apiVersion: 0, correlationId: ++this.probeId, clientId: 'probe' }, {}));
+    this.socket.write(Buffer.concat([frame, probe]));
+    const deadline = Date.now() + CASE_TIMEOUT_MS;
+    let response: Buffer | undefined;
+    for (;;) {
+      const r = await this.next(deadline);
+      if (r === 'closed') return { kind: 'closed' };
+      if (r === 'timeout') return { kind: 'hang' };
+      if (r.length >= 4 && r.readInt32BE(0) === this.probeId) return response ? { kind: 'response', response } : { kind: 'none' };
+      if (response) return { kind: 'response', response: Buffer.concat([response, Buffer.from('EXTRA')]) };
+      response = r;
+    }
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+interface FuzzCase {
+  label: string;
+  frame: Buffer;
+  /** Checks a decoded response body beyond "it decodes"; returns a failure message or undefined. */
+  check?: (body: any) => string | undefined;
+  /** True when the case must be answered (not closed). */
+  mustAnswer?: boolean;
+}
+
+describe('protocol fuzz', { timeout: 240_000 }, () => {
+  let cluster: Cluster;
+  let port: number;
+  let served: Map<number, { min: number; max: number }>;
+  let topicId: string;
+  let validBatch: Buffer;
+  const failures: string[] = [];
+
+  before(async () => {
+    cluster = await startCluster({ brokers: 1, props: { 'auto.create.topics.enable': 'false' } });
+    port = cluster.brokers[0]!.port;
+    const conn = new BrokerConnection({ host: '127.0.0.1', port, clientId: 'fuzz-setup' });
+    try {
+      const av = await conn.request(ApiKeys.ApiVersions, 0, {});
+      served = new Map(av.apiKeys.map((k) => [k.apiKey, { min: k.minVersion, max: k.maxVersion }]));
+      await conn.request(ApiKeys.CreateTopics, 4, { topics: [{ name: 'fuzz', numPartitions: 2, replicationFactor: 1 }], timeoutMs: 10_000 });
+      for (let i = 0; ; i++) {
+        const md = await conn.request(ApiKeys.Metadata, 12, { topics: [{ name: 'fuzz', topicId: 'AAAAAAAAAAAAAAAAAAAAAA' }] });
+        const t = md.topics[0]!;
+        if (t.errorCode === 0 && t.partitions.length === 2 && t.partitions.every((p) => p.leaderId === 0)) {
+          topicId = t.topicId;
+          break;
+        }
+        if (i > 100) throw new Error('topic fuzz never got a leader');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      validBatch = await buildRecordBatch([{ key: Buffer.from('k'), value: Buffer.from('fuzz value') }]);
+      const p = await conn.request(ApiKeys.Produce, 9, {
+        acks: -1,
+        timeoutMs: 5000,
+        topicData: [{ name: 'fuzz', partitionData: [{ index: 0, records: validBatch }] }],
+      });
+      assert.equal(p.responses[0]!.partitionResponses[0]!.errorCode, 0);
+    } finally {
+      conn.close();
+    }
+  });
+
+  after(async () => {
+    // The broker's log goes with the failures: it says why each connection was closed.
+    if (process.env.FUZZ_BROKER_LOG) writeFileSync(process.env.FUZZ_BROKER_LOG, cluster?.brokers[0]?.output ?? '');
+    await cluster?.stop();
+  });
+
+  let correlation = 0;
+
+  /** The body a case starts from: the round-trip sample, tamed where a valid value would make the broker wait. */
+  function baseBody(apiKey: number, version: number, rng: Rng): Record<string, unknown> {
+    const def = apiDefinition(apiKey)!;
+    const body = sampleMessage(def.request, version, rng() < 0.7 ? 'full' : 'empty');
+    if (apiKey === ApiKeys.Fetch) {
+      body.maxWaitMs = 10;
+      body.replicaId = -1;
+    }
+    if (apiKey === ApiKeys.Produce && Array.isArray(body.topicData)) {
+      for (const t of body.topicData as any[]) {
+        if (rng() < 0.5) t.name = 'fuzz';
+        for (const p of t.partitionData) {
+          p.index = int(rng, 3) - (rng() < 0.2 ? 2 : 0);
+          if (rng() < 0.6) p.records = validBatch;
+        }
+      }
+    }
+    if (apiKey === ApiKeys.CreateTopics && Array.isArray(body.topics)) {
+      // The sample asks for 100k+ partitions; real creations would flood ZooKeeper, so validate only.
+      if (version >= 1) body.validateOnly = true;
+      else for (const t of body.topics as any[]) t.numPartitions = 1 + int(rng, 3);
+    }
+    return body;
+  }
+
+  async function runCases(cases: FuzzCase[], workers = 4): Promise<void> {
+    const broker = cluster.brokers[0]!;
+    let nextIndex = 0;
+    const work = async () => {
+      let conn: RawConnection | undefined;
+      while (nextIndex < cases.length) {
+        const c = cases[nextIndex++]!;
+        conn ??= await RawConnection.open(port);
+        const outcome = await conn.send(c.frame);
+        const failure = judge(c, outcome);
+        if (failure) failures.push(`[seed ${SEED}] ${c.label}: ${failure}`);
+        if (outcome.kind === 'closed' || outcome.kind === 'hang') {
+          conn.destroy();
+          conn = undefined;
+        }
+        if (!broker.running) {
+          failures.push(`[seed ${SEED}] broker exited after ${c.label}`);
+          return;
+        }
+      }
+      conn?.destroy();
+    };
+    await Promise.all(Array.from({ length: workers }, work));
+  }
+
+  function judge(c: FuzzCase, outcome: Outcome): string | undefined {
+    if (outcome.kind === 'hang') return 'no answer and no close within the timeout';
+    if (outcome.kind === 'closed') return c.mustAnswer ? 'connection closed, an answer was expected' : undefined;
+    const apiKey = c.frame.readInt16BE(4);
+    const version = c.frame.readInt16BE(6);
+    if (outcome.kind === 'none') {
+      return apiKey === ApiKeys.Produce ? undefined : 'no response (only acks=0 Produce may go unanswered)';
+    }
+    const res = outcome.response!;
+    const sentCorrelation = c.frame.readInt32BE(8);
+    if (res.readInt32BE(0) !== sentCorrelation) return `correlation id ${res.readInt32BE(0)}, sent ${sentCorrelation}`;
+    const range = served.get(apiKey);
+    if (range === undefined) return `answered an api key ${apiKey} the broker does not serve`;
+    if (version < range.min || version > range.max) {
+      if (apiKey === ApiKeys.ApiVersions) return undefined;
+      return res.length === 6 && res.readInt16BE(4) === 35 ? undefined : 'bad UNSUPPORTED_VERSION answer';
+    }
+    try {
+      const { body } = decodeResponse(apiKey as ApiKey, version, res);
+      return c.check?.(body);
+    } catch (err) {
+      return `response does not decode as ${apiKey} v${version}: ${(err as Error).message}`;
+    }
+  }
+
+  /** A fresh connection gets normal ApiVersions/Metadata answers and the log shows no crash; failures are collected. */
+  async function assertBrokerHealthy(): Promise<void> {
+    await checkHealth().catch((err: Error) => failures.push(`health check: ${err.message}`));
+  }
+
+  async function checkHealth(): Promise<void> {
+    const broker = cluster.brokers[0]!;
+    assert.ok(broker.running, `[seed ${SEED}] broker process exited`);
+    const conn = new BrokerConnection({ host: '127.0.0.1', port, clientId: 'fuzz-health' });
+    try {
+      const av = await conn.request(ApiKeys.ApiVersions, 3, { clientSoftwareName: 'fuzz', clientSoftwareVersion: '1' });
+      assert.equal(av.errorCode, 0);
+      const md = await conn.request(ApiKeys.Metadata, 9, { topics: [{ name: 'fuzz' }] });
+      assert.equal(md.topics[0]!.errorCode, 0, `[seed ${SEED}] topic fuzz lost after fuzzing`);
+      assert.ok(md.topics[0]!.partitions.every((p) => p.leaderId === 0), `[seed ${SEED}] partitions lost their leader`);
+    } finally {
+      conn.close();
+    }
+    const bad = /TypeError|RangeError|ReferenceError|uncaught|unhandled/i.exec(broker.output);
+    assert.equal(bad, null, `[seed ${SEED}] broker logged: ${bad ? broker.output.slice(Math.max(0, bad.index - 500), bad.index + 1500) : ''}`);
+  }
+
+  function reportFailures(): void {
+    const list = failures.splice(0);
+    assert.deepEqual(list.slice(0, 30), [], `${list.length} failing cases, first ones listed`);
+  }
+
+  test('mutated requests of every served API and version', async () => {
+    const rng = prng(SEED);
+    const cases: FuzzCase[] = [];
+    const only = process.env.FUZZ_APIS?.split(',').map(Number);
+    for (const [apiKey, range] of served) {
+      if (only !== undefined && !only.includes(apiKey)) continue;
+      for (let v = range.min; v <= range.max; v++) {
+        for (let i = 0; i < 7; i++) {
+          const built = buildFrame(apiKey, v, ++correlation, baseBody(apiKey, v, rng));
+          if (i === 0) {
+            cases.push({ label: `api ${apiKey} v${v} valid`, frame: built.frame });
+            continue;
+          }
+          const m = mutate(rng, built);
+          cases.push({ label: `api ${apiKey} v${v} ${m.what}`, frame: m.frame });
+        }
+      }
+    }
+    await runCases(cases);
+    await assertBrokerHealthy();
+    reportFailures();
+  });
+
+  test('corrupt record batches on Produce', async () => {
+    const rng = prng(SEED + 1);
+    const gzipBatch = await buildRecordBatch([{ value: Buffer.alloc(200, 7) }, { value: Buffer.from('x') }], { compression: 'gzip' });
+    const cases: FuzzCase[] = [];
+    const corruptions: [string, (b: Buffer) => Buffer][] = [
+      ['crc', (b) => (b.writeInt32BE(b.readInt32BE(BatchField.crc) ^ 1, BatchField.crc), b)],
+      ['batchLength huge', (b) => (b.writeInt32BE(0x7fffffff, BatchField.batchLength), b)],
+      ['batchLength negative', (b) => (b.writeInt32BE(-5, BatchField.batchLength), b)],
+      ['batchLength short', (b) => (b.writeInt32BE(b.readInt32BE(BatchField.batchLength) - 3, BatchField.batchLength), b)],
+      ['batchLength long', (b) => (b.writeInt32BE(b.readInt32BE(BatchField.batchLength) + 3, BatchField.batchLength), b)],
+      ['records count huge', (b) => (b.writeInt32BE(0x7fffffff, BatchField.recordsCount), updateCrc(b, 0), b)],
+      ['records count negative', (b) => (b.writeInt32BE(-1, BatchField.recordsCount), updateCrc(b, 0), b)],
+      ['records count zero', (b) => (b.writeInt32BE(0, BatchField.recordsCount), updateCrc(b, 0), b)],
+      ['bad record varint', (b) => (b.fill(0xff, BatchField.records, BatchField.records + 6), updateCrc(b, 0), b)],
+      ['magic 7', (b) => ((b[BatchField.magic] = 7), b)],
+      ['magic 0', (b) => ((b[BatchField.magic] = 0), b)],
+      ['compression 6', (b) => (b.writeInt16BE(6, BatchField.attributes), updateCrc(b, 0), b)],
+      ['lastOffsetDelta -1', (b) => (b.writeInt32BE(-1, BatchField.lastOffsetDelta), updateCrc(b, 0), b)],
+      ['truncated header', (b) => b.subarray(0, 30)],
+      ['short garbage', (b) => b.subarray(0, 5)],
+      ['two batches, second cut', (b) => Buffer.concat([b, b.subarray(0, 40)])],
+      ['control batch from a client', (b) => (b.writeInt16BE(0x20, BatchField.attributes), updateCrc(b, 0), b)],
+      ['transactional without producer id', (b) => (b.writeInt16BE(0x10, BatchField.attributes), updateCrc(b, 0), b)],
+    ];
+    const compressedCorruptions: [string, (b: Buffer) => Buffer][] = [
+      ['gzip payload garbage', (b) => (b.fill(0x5a, BatchField.records, b.length), updateCrc(b, 0), b)],
+      ['gzip payload cut', (b) => (b.fill(0, b.length - 10), updateCrc(b, 0), b)],
+      ...(['snappy', 'lz4', 'zstd'] as const).map((codec, i): [string, (b: Buffer) => Buffer] => [
+        `claims ${codec}, holds gzip`,
+        (b) => (b.writeInt16BE(2 + i, BatchField.attributes), updateCrc(b, 0), b),
+      ]),
+      ['gzip count huge', (b) => (b.writeInt32BE(1_000_000, BatchField.recordsCount), updateCrc(b, 0), b)],
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const version of [3, 7, 9]) {
+        for (const [name, corrupt] of [...corruptions.map((c) => [c, validBatch] as const), ...compressedCorruptions.map((c) => [c, gzipBatch] as const)].map(
+          ([c, base]) => [c[0], () => c[1](Buffer.from(base))] as const,
+        )) {
+          const records = corrupt();
+          const acks = pick(rng, [1, -1]);
+          const frame = Buffer.concat(
+            encodeRequest(
+              { apiKey: ApiKeys.Produce, apiVersion: version, correlationId: ++correlation, clientId: 'fuzz' },
+              { acks, timeoutMs: 2000, topicData: [{ name: 'fuzz', partitionData: [{ index: int(rng, 2), records }] }] },
+            ),
+          );
+          cases.push({
+            label: `produce v${version} ${name}`,
+            frame,
+            mustAnswer: true,
+            check: (body) => {
+              const code = body.responses[0].partitionResponses[0].errorCode;
+              // Kafka does not refuse a transactional batch without a producer id on the append path.
+              return code === 0 && !name.startsWith('transactional') ? `corrupt batch (${name}) was accepted` : undefined;
+            },
+          });
+        }
+      }
+    }
+    await runCases(cases, 2);
+    await assertBrokerHealthy();
+    reportFailures();
+  });
+
+  test('valid encodings with hostile semantics', async () => {
+    const cases: FuzzCase[] = [];
+    const req = <K extends ApiKey>(apiKey: K, apiVersion: number, body: RequestInputOf<K>, label: string, check?: FuzzCase['check']) =>
+      cases.push({
+        label,
+        mustAnswer: true,
+        check,
+        frame: Buffer.concat(encodeRequest({ apiKey, apiVersion, correlationId: ++correlation, clientId: 'fuzz' }, body)),
+      });
+    const longName = 'x'.repeat(300);
+    const badNames = [longName, 'bad/name', 'a b', '..', '.', '', 'ünïcode', 'x\u0000y'];
+    for (const name of badNames) {
+      req(ApiKeys.Metadata, 9, { topics: [{ name }], allowAutoTopicCreation: true }, `metadata topic '${name.slice(0, 20)}'`, (b) =>
+        b.topics[0].errorCode === 0 ? 'invalid topic name answered without error' : undefined,
+      );
+      req(ApiKeys.CreateTopics, 5, { topics: [{ name, numPartitions: 1, replicationFactor: 1 }], timeoutMs: 1000 }, `create '${name.slice(0, 20)}'`, (b) =>
+        b.topics[0].errorCode === 0 ? 'invalid topic name created' : undefined,
+      );
+      req(ApiKeys.Produce, 9, { acks: 1, timeoutMs: 1000, topicData: [{ name, partitionData: [{ index: 0, records: validBatch }] }] }, `produce to '${name.slice(0, 20)}'`, (b) =>
+        b.responses[0].partitionResponses[0].errorCode === 0 ? 'produce to an invalid topic accepted' : undefined,
+      );
+    }
+    const notZero = (what: string) => (code: number) => (code === 0 ? `${what} answered without error` : undefined);
+    for (const index of [-1, -2147483648, 2, 2147483647]) {
+      req(ApiKeys.Produce, 9, { acks: 1, timeoutMs: 1000, topicData: [{ name: 'fuzz', partitionData: [{ index, records: validBatch }] }] }, `produce partition ${index}`, (b) =>
+        notZero(`produce to partition ${index}`)(b.responses[0].partitionResponses[0].errorCode),
+      );
+      req(ApiKeys.Fetch, 12, { replicaId: -1, maxWaitMs: 10, minBytes: 1, maxBytes: 1 << 20, topics: [{ topic: 'fuzz', partitions: [{ partition: index, fetchOffset: 0, partitionMaxBytes: 1024 }] }] }, `fetch partition ${index}`, (b) =>
+        notZero(`fetch partition ${index}`)(b.responses[0].partitions[0].errorCode),
+      );
+      req(ApiKeys.ListOffsets, 7, { replicaId: -1, topics: [{ name: 'fuzz', partitions: [{ partitionIndex: index, timestamp: -1 }] }] }, `list offsets partition ${index}`, (b) =>
+        notZero(`list offsets partition ${index}`)(b.topics[0].partitions[0].errorCode),
+      );
+      req(ApiKeys.OffsetForLeaderEpoch, 4, { replicaId: -1, topics: [{ topic: 'fuzz', partitions: [{ partition: index, leaderEpoch: 0 }] }] }, `offset for leader epoch partition ${index}`);
+      req(ApiKeys.DeleteRecords, 2, { topics: [{ name: 'fuzz', partitions: [{ partitionIndex: index, offset: 0 }] }], timeoutMs: 1000 }, `delete records partition ${index}`, (b) =>
+        notZero(`delete records partition ${index}`)(b.topics[0].partitions[0].errorCode),
+      );
+      req(ApiKeys.OffsetCommit, 8, { groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', topics: [{ name: 'fuzz', partitions: [{ partitionIndex: index, committedOffset: 5 }] }] }, `commit partition ${index}`);
+      req(ApiKeys.CreatePartitions, 3, { topics: [{ name: 'fuzz', count: index, assignments: null }], timeoutMs: 1000, validateOnly: true }, `create partitions count ${index}`, (b) =>
+        notZero(`create partitions count ${index}`)(b.results[0].errorCode),
+      );
+    }
+    // 100k partitions in one request.
+    const many = Array.from({ length: 100_000 }, (_, i) => i);
+    req(ApiKeys.Produce, 9, { acks: 1, timeoutMs: 1000, topicData: [{ name: 'fuzz', partitionData: many.map((index) => ({ index, records: null })) }] }, 'produce 100k partitions');
+    req(ApiKeys.Fetch, 12, { replicaId: -1, maxWaitMs: 100, minBytes: 1, maxBytes: 1 << 20, topics: [{ topic: 'fuzz', partitions: many.map((partition) => ({ partition, fetchOffset: 0, partitionMaxBytes: 1024 })) }] }, 'fetch 100k partitions');
+    req(ApiKeys.ListOffsets, 7, { replicaId: -1, topics: [{ name: 'fuzz', partitions: many.map((partitionIndex) => ({ partitionIndex, timestamp: -2 })) }] }, 'list offsets 100k partitions');
+    req(ApiKeys.Metadata, 9, { topics: many.slice(0, 20_000).map((i) => ({ name: `t${i}` })), allowAutoTopicCreation: false }, 'metadata 20k topics');
+    req(ApiKeys.OffsetFetch, 7, { groupId: 'g', topics: [{ name: 'fuzz', partitionIndexes: many }] }, 'offset fetch 100k partitions');
+    req(ApiKeys.CreateTopics, 5, { topics: [{ name: 'huge', numPartitions: 100_000, replicationFactor: 1 }], timeoutMs: 1000, validateOnly: true }, 'validate 100k-partition topic');
+    // Huge maxBytes / maxWait on a partition that has data: answered at once with the data.
+    req(ApiKeys.Fetch, 12, { replicaId: -1, maxWaitMs: 0x7fffffff, minBytes: 1, maxBytes: 0x7fffffff, topics: [{ topic: 'fuzz', partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 0x7fffffff }] }] }, 'fetch huge maxBytes', (b) =>
+      b.responses[0].partitions[0].errorCode !== 0 || !b.responses[0].partitions[0].records?.length ? 'no data' : undefined,
+    );
+    req(ApiKeys.Fetch, 12, { replicaId: -1, maxWaitMs: -5, minBytes: -1, maxBytes: -1, topics: [{ topic: 'fuzz', partitions: [{ partition: 0, fetchOffset: -7, partitionMaxBytes: -1 }] }] }, 'fetch negative sizes');
+    req(ApiKeys.Fetch, 12, { replicaId: -1, maxWaitMs: 10, minBytes: 1, maxBytes: 1000, topics: [{ topic: 'fuzz', partitions: [{ partition: 0, fetchOffset: 2 ** 53, partitionMaxBytes: 1000 }] }] }, 'fetch offset 2^53', (b) =>
+      notZero('fetch beyond the log end')(b.responses[0].partitions[0].errorCode),
+    );
+    // A client claiming to be a replica (the broker itself, or a broker that does not exist).
+    for (const replicaId of [0, 1, 7, -2, -3]) {
+      req(ApiKeys.Fetch, 12, { replicaId, maxWaitMs: 10, minBytes: 1, maxBytes: 1000, topics: [{ topic: 'fuzz', partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 1000 }] }] }, `fetch as replica ${replicaId}`);
+      req(ApiKeys.ListOffsets, 5, { replicaId, topics: [{ name: 'fuzz', partitions: [{ partitionIndex: 0, timestamp: -1 }] }] }, `list offsets as replica ${replicaId}`);
+    }
+    // Negative timeouts.
+    req(ApiKeys.Produce, 9, { acks: -1, timeoutMs: -100, topicData: [{ name: 'fuzz', partitionData: [{ index: 1, records: validBatch }] }] }, 'produce negative timeout');
+    req(ApiKeys.CreateTopics, 5, { topics: [{ name: 'neg-timeout', numPartitions: 1, replicationFactor: 1 }], timeoutMs: -1, validateOnly: true }, 'create negative timeout');
+    req(ApiKeys.DeleteTopics, 4, { topicNames: ['no-such-topic'], timeoutMs: -1 }, 'delete negative timeout');
+    req(ApiKeys.JoinGroup, 5, { groupId: 'gj', sessionTimeoutMs: -1, rebalanceTimeoutMs: -1, memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }] }, 'join negative timeouts', (b) =>
+      notZero('join with session timeout -1')(b.errorCode),
+    );
+    req(ApiKeys.JoinGroup, 5, { groupId: '', sessionTimeoutMs: 10000, rebalanceTimeoutMs: 10000, memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: [] }, 'join empty group id', (b) =>
+      notZero('join with empty group id')(b.errorCode),
+    );
+    req(ApiKeys.InitProducerId, 3, { transactionalId: null, transactionTimeoutMs: -1, producerId: 2 ** 53, producerEpoch: 32767 }, 'init producer id bogus');
+    req(ApiKeys.ElectLeaders, 2, { electionType: 9, topicPartitions: [{ topic: 'fuzz', partitions: [-1, 5] }], timeoutMs: -1 }, 'elect leaders bogus');
+    req(ApiKeys.AlterPartitionReassignments, 0, { timeoutMs: 1000, topics: [{ name: 'fuzz', partitions: [{ partitionIndex: -1, replicas: [-5, 99] }] }] }, 'reassign to bogus replicas');
+    req(ApiKeys.DescribeConfigs, 4, { resources: [{ resourceType: 99, resourceName: '', configurationKeys: null }], includeSynonyms: true, includeDocumentation: true }, 'describe configs bad resource type');
+    req(ApiKeys.IncrementalAlterConfigs, 1, { resources: [{ resourceType: 2, resourceName: 'fuzz', configs: [{ name: 'retention.ms', configOperation: 42, value: 'abc' }] }], validateOnly: true }, 'alter configs bad op');
+    req(ApiKeys.AlterConfigs, 2, { resources: [{ resourceType: 4, resourceName: 'not-a-number', configs: [{ name: 'x', value: null }] }], validateOnly: true }, 'alter broker configs bad name');
+    for (const c of cases) {
+      if (!served.has(c.frame.readInt16BE(4))) throw new Error(`${c.label}: api not served`);
+    }
+    await runCases(cases, 2);
+    await assertBrokerHealthy();
+    reportFailures();
+  });
+
+  test('controller requests from a client with huge epochs do not fence the real controller', async () => {
+    const cases: FuzzCase[] = [];
+    const req = <K extends ApiKey>(apiKey: K, apiVersion: number, body: RequestInputOf<K>, label: string) =>
+      cases.push({ label, frame: Buffer.concat(encodeRequest({ apiKey, apiVersion, correlationId: ++correlation, clientId: 'fuzz' }, body as never)) });
+    const huge = { controllerId: 0, controllerEpoch: 0x7fffffff, brokerEpoch: 2 ** 53 };
+    const state = { topicName: 'fuzz', partitionIndex: 0, controllerEpoch: 0x7fffffff, leader: 5, leaderEpoch: 0x7fffffff, isr: [5], partitionEpoch: 0x7fffffff, replicas: [5], addingReplicas: [], removingReplicas: [], isNew: false };
+    for (const controllerId of [0, 5, -1]) {
+      req(ApiKeys.LeaderAndIsr, 5, { ...huge, controllerId, type: 0, topicStates: [{ topicName: 'fuzz', topicId, partitionStates: [state] }], liveLeaders: [{ brokerId: 5, hostName: 'evil', port: 1 }] }, `LeaderAndIsr from ${controllerId}`);
+      req(ApiKeys.UpdateMetadata, 7, { ...huge, controllerId, topicStates: [{ topicName: 'fuzz', topicId, partitionStates: [{ ...state }] }], liveBrokers: [] }, `UpdateMetadata from ${controllerId}`);
+      req(ApiKeys.StopReplica, 3, { ...huge, controllerId, topicStates: [{ topicName: 'fuzz', partitionStates: [{ partitionIndex: 1, leaderEpoch: 0x7fffffff, deletePartition: true }] }] }, `StopReplica from ${controllerId}`);
+    }
+    for (const c of cases) {
+      if (!served.has(c.frame.readInt16BE(4))) throw new Error(`${c.label}: api not served`);
+    }
+    await runCases(cases, 1);
+    await assertBrokerHealthy();
+    reportFailures();
+    // The real controller can still make this broker lead a new topic, and the old topic still takes writes.
+    const conn = new BrokerConnection({ host: '127.0.0.1', port, clientId: 'fuzz-after' });
+    try {
+      const created = await conn.request(ApiKeys.CreateTopics, 5, { topics: [{ name: 'after-fuzz', numPartitions: 1, replicationFactor: 1 }], timeoutMs: 10_000 });
+      assert.equal(created.topics[0]!.errorCode, 0);
+      let leader = -1;
+      for (let i = 0; i < 50 && leader !== 0; i++) {
+        const md = await conn.request(ApiKeys.Metadata, 9, { topics: [{ name: 'after-fuzz' }] });
+        leader = md.topics[0]!.partitions[0]?.leaderId ?? -1;
+        if (leader !== 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(leader, 0, 'the real controller could not make broker 0 lead a new partition');
+      for (const index of [0, 1]) {
+        const p = await conn.request(ApiKeys.Produce, 9, { acks: -1, timeoutMs: 5000, topicData: [{ name: 'fuzz', partitionData: [{ index, records: validBatch }] }] });
+        assert.equal(p.responses[0]!.partitionResponses[0]!.errorCode, 0, `produce to fuzz-${index} after client-sent controller requests`);
+      }
+    } finally {
+      conn.close();
+    }
+  });
+});
