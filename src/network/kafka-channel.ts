@@ -21,9 +21,18 @@ export interface ChannelLogger {
 /** Handles one request frame; resolves to the size-prefixed response chunks, or null for no response. */
 export type FrameProcessor = (channel: KafkaChannel, frame: Buffer) => Promise<Buffer[] | null>;
 
-/** Thrown by a processor when the connection must be closed; the message is logged as the reason. */
+/**
+ * Thrown by a processor when the connection must be closed; the message is logged as the reason, at `level`
+ * (warn unless told: a malformed request deserves an operator's attention, an acks=0 produce error does not).
+ */
 export class CloseConnectionError extends Error {
   override readonly name = 'CloseConnectionError';
+  readonly level: 'info' | 'warn';
+
+  constructor(message: string, options?: { level?: 'info' | 'warn'; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.level = options?.level ?? 'warn';
+  }
 }
 
 export class KafkaChannel {
@@ -110,7 +119,7 @@ export class KafkaChannel {
           response = await this.opts.processor(this, frame);
         } catch (err) {
           const reason = err instanceof Error ? err.message : String(err);
-          this.close(reason, 'warn');
+          this.close(reason, err instanceof CloseConnectionError ? err.level : 'warn');
           return;
         }
         if (response !== null && !this.closed) this.write(response);

@@ -8,6 +8,8 @@
  *   own version range (KIP-511), so the client can retry; any other api gets a response header followed by
  *   the UNSUPPORTED_VERSION error code, and the connection stays open.
  * - A body that does not decode: the connection is closed with a logged reason.
+ * - A handler that throws CloseConnectionError closes the connection with its own reason; any other error
+ *   thrown by a handler is unexpected, logged with its stack, and closes the connection too.
  */
 import {
   ApiKeys,
@@ -100,6 +102,8 @@ export class RequestDispatcher {
     try {
       response = await handler.handle(request as never, ctx);
     } catch (err) {
+      // A handler that closes the connection on purpose (an acks=0 produce error) has said why.
+      if (err instanceof CloseConnectionError) throw err;
       this.logger.error(
         `Error handling ${apiName(header.apiKey)} v${header.apiVersion} request (correlation id ` +
           `${header.correlationId}, client id ${header.clientId}); closing the connection`,

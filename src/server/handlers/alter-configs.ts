@@ -7,6 +7,7 @@
 import { ApiKeys } from '../../protocol';
 import { defineHandler } from '../api-handler';
 import type { BrokerServices } from '../broker-services';
+import { invalidTopicResource, withPrechecked } from './topic-name-checks';
 
 export function alterConfigsHandler(broker: BrokerServices) {
   return defineHandler({
@@ -14,14 +15,21 @@ export function alterConfigsHandler(broker: BrokerServices) {
     minVersion: 0,
     maxVersion: 2,
     async handle(request) {
-      const responses = await broker.adminManager.alterConfigs(
-        request.resources.map((r) => ({
-          resourceType: r.resourceType,
-          resourceName: r.resourceName,
-          configs: r.configs.map((c) => ({ name: c.name, value: c.value })),
-        })),
-        { validateOnly: request.validateOnly },
-      );
+      const responses = await withPrechecked(request.resources, {
+        precheck: (r) => {
+          const invalid = invalidTopicResource(r);
+          return invalid === null ? null : { resourceType: r.resourceType, resourceName: r.resourceName, ...invalid };
+        },
+        run: (resources) =>
+          broker.adminManager.alterConfigs(
+            resources.map((r) => ({
+              resourceType: r.resourceType,
+              resourceName: r.resourceName,
+              configs: r.configs.map((c) => ({ name: c.name, value: c.value })),
+            })),
+            { validateOnly: request.validateOnly },
+          ),
+      });
       return { throttleTimeMs: 0, responses };
     },
   });

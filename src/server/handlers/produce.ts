@@ -69,6 +69,7 @@ export function produceHandler(broker: BrokerServices) {
           throw new CloseConnectionError(
             `Produce request with acks=0 failed for ${failed.topic}-${failed.partition} with error code ` +
               `${failed.errorCode}; closing the connection so the client refreshes its metadata`,
+            { level: 'info' },
           );
         }
         return null;
