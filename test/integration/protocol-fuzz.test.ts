@@ -365,6 +365,11 @@ describe('protocol fuzz', { timeout: 240_000 }, () => {
   function baseBody(apiKey: number, version: number, rng: Rng): Record<string, unknown> {
     const def = apiDefinition(apiKey)!;
     const body = sampleMessage(def.request, version, rng() < 0.7 ? 'full' : 'empty');
+    // Half the time, point topic names, ids and partitions at the real topic so requests reach the code
+    // behind the name checks (not for the APIs that would delete it or add thousands of partitions to it).
+    if (rng() < 0.5 && apiKey !== ApiKeys.DeleteTopics && apiKey !== ApiKeys.CreatePartitions && apiKey !== ApiKeys.CreateTopics) {
+      aimAtRealTopic(body, rng);
+    }
     if (apiKey === ApiKeys.Fetch) {
       body.maxWaitMs = 10;
       body.replicaId = -1;
@@ -384,6 +389,22 @@ describe('protocol fuzz', { timeout: 240_000 }, () => {
       else for (const t of body.topics as any[]) t.numPartitions = 1 + int(rng, 3);
     }
     return body;
+  }
+
+  function aimAtRealTopic(node: unknown, rng: Rng): void {
+    if (Array.isArray(node)) {
+      for (const x of node) aimAtRealTopic(x, rng);
+      return;
+    }
+    if (node === null || typeof node !== 'object' || Buffer.isBuffer(node)) return;
+    const o = node as Record<string, unknown>;
+    for (const [k, v] of Object.entries(o)) {
+      if (typeof v === 'string' && /^(name|topic|topicName)$/.test(k)) o[k] = 'fuzz';
+      else if (typeof v === 'string' && k === 'topicId' && v !== 'AAAAAAAAAAAAAAAAAAAAAA') o[k] = topicId;
+      else if (typeof v === 'number' && /^(partition|partitionIndex|index)$/.test(k)) o[k] = int(rng, 3);
+      else if (Array.isArray(v) && /^partition(Indexes|s)$/.test(k) && v.every((x) => typeof x === 'number')) o[k] = v.map(() => int(rng, 3));
+      else aimAtRealTopic(v, rng);
+    }
   }
 
   async function runCases(cases: FuzzCase[], workers = 4): Promise<void> {
