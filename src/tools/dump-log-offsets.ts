@@ -29,6 +29,7 @@ import {
 import { ByteReader, messagePlan, type MessageDefinition } from '../protocol';
 import { parseVersionRange } from '../protocol/versions';
 import { jacksonString, messageJson, type JsonNode } from './dump-log-json';
+import { JavaException } from './tool-support';
 
 /** A key or payload as DumpLogSegments prints it; null prints nothing. */
 export interface ParsedRecord {
@@ -37,14 +38,8 @@ export interface ParsedRecord {
 }
 
 /** An exception DumpLogSegments does not catch: the JVM prints it and exits 1. */
-export class DumpLogUncaughtError extends Error {
+export class DumpLogUncaughtError extends JavaException {
   override readonly name = 'DumpLogUncaughtError';
-  constructor(
-    message: string,
-    readonly javaClass: string,
-  ) {
-    super(message);
-  }
 }
 
 /** The key and value definitions of each record type Kafka 3.9's classic group coordinator writes. */

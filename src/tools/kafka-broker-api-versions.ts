@@ -27,8 +27,8 @@ import type { VersionRange } from '../protocol/versions';
 import { toolKafkaClient } from './client-config';
 import { OptionException, OptionParser, type ParsedOptions } from './command-line';
 import {
+  JavaException,
   addDefaultOptions,
-  checkRequiredArgs,
   kafkaExceptionClass,
   propertiesOption,
   runTool,
@@ -71,14 +71,8 @@ function buildParser(): OptionParser {
 }
 
 /** An uncaught exception: the JVM prints `Exception in thread "main" <class>: <message>` and exits 1. */
-class UncaughtException extends Error {
+class UncaughtException extends JavaException {
   override readonly name = 'UncaughtException';
-  constructor(
-    message: string,
-    readonly javaClass: string,
-  ) {
-    super(message);
-  }
 }
 
 /** jopt-simple's exception class for one of its messages. */
@@ -149,7 +143,7 @@ export async function kafkaBrokerApiVersionsMain(args: string[], io: ToolIO): Pr
       throw err;
     }
     // CommandLineUtils.maybePrintHelpOrVersion, then the required --bootstrap-server.
-    const started = startTool(parser, args, { io, help: HELP, check: (o) => checkRequiredArgs(o, ['bootstrap-server']) });
+    const started = startTool(parser, args, { io, help: HELP, required: ['bootstrap-server'] });
     if (typeof started === 'number') return started;
     const options: ParsedOptions = started;
     const bootstrap = options.valueOf('bootstrap-server')!;

@@ -26,6 +26,7 @@ import {
   UsageError,
   addDefaultOptions,
   checkRequiredArgs,
+  includeListRegex,
   logLine,
   parseKeyValueArgs,
   propertiesOption,
@@ -326,9 +327,9 @@ async function receive(
   return pending.shift();
 }
 
-/** The --include pattern as Kafka reads it: commas separate alternatives, spaces and quotes are dropped. */
+/** The --include pattern as Kafka reads it (TopicFilter.IncludeList). */
 function includePattern(include: string): RegExp {
-  return new RegExp(include.trim().replace(/,/g, '|').replace(/ /g, '').replace(/^["']+/, '').replace(/["']+$/, ''));
+  return new RegExp(includeListRegex(include));
 }
 
 /**

@@ -10,13 +10,13 @@
 import * as fs from 'node:fs';
 import { Admin, type DeletedRecords } from '../client/admin';
 import type { KafkaClient } from '../client/kafka-client';
-import { KafkaResponseError } from '../client/client-errors';
 import { errorInfo } from '../protocol';
 import { toolKafkaClient } from './client-config';
 import { OptionParser } from './command-line';
 import {
+  JavaException,
   addDefaultOptions,
-  checkRequiredArgs,
+  javaExceptionClassOf,
   kafkaExceptionClass,
   propertiesOption,
   runTool,
@@ -28,11 +28,8 @@ import { DecodeJson, JsonMappingError, javaHashSetOrder, topicPartitionHash } fr
 const HELP = 'This tool helps to delete records of the given partitions down to the specified offset.';
 
 /** A failure of the command, with the Java exception class the JVM would name. */
-export class DeleteRecordsCommandError extends Error {
+export class DeleteRecordsCommandError extends JavaException {
   override readonly name = 'DeleteRecordsCommandError';
-  constructor(message: string, readonly javaClass: string) {
-    super(message);
-  }
 }
 
 const adminOperation = (message: string) => new DeleteRecordsCommandError(message, 'org.apache.kafka.server.common.AdminOperationException');
@@ -124,7 +121,7 @@ export async function kafkaDeleteRecordsMain(args: string[], io: ToolIO): Promis
   const options = startTool(buildParser(), args, {
     io,
     help: HELP,
-    check: (o) => checkRequiredArgs(o, ['bootstrap-server', 'offset-json-file']),
+    required: ['bootstrap-server', 'offset-json-file'],
   });
   if (typeof options === 'number') return options;
   let client: KafkaClient | undefined;
@@ -146,13 +143,7 @@ export async function kafkaDeleteRecordsMain(args: string[], io: ToolIO): Promis
     printResults(io, results);
     return 0;
   } catch (err) {
-    const javaClass =
-      err instanceof DeleteRecordsCommandError
-        ? err.javaClass
-        : err instanceof KafkaResponseError
-          ? kafkaExceptionClass(err.code, err.errorName)
-          : 'java.lang.RuntimeException';
-    io.err(`Exception in thread "main" ${javaClass}: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.err(`Exception in thread "main" ${javaExceptionClassOf(err)}: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   } finally {
     await client?.close();

@@ -20,7 +20,7 @@ import { OptionException, OptionParser, type ParsedOptions } from './command-lin
 import { dumpIndex, dumpProducerIdSnapshot, dumpTimeIndex, dumpTxnIndex } from './dump-log-indexes';
 import { DumpLogUncaughtError, parseOffsetsRecord } from './dump-log-offsets';
 import { DumpReport, dumpLog, type DumpLogSettings, type MessageParser } from './dump-log-segments';
-import { addDefaultOptions, checkRequiredArgs, runTool, startTool, type ToolIO } from './tool-support';
+import { addDefaultOptions, runTool, startTool, type ToolIO } from './tool-support';
 
 const HELP =
   'This tool helps to parse a log file and dump its contents to the console, useful for debugging a seemingly corrupt log segment.';
@@ -181,7 +181,7 @@ export async function kafkaDumpLogMain(args: string[], io: ToolIO): Promise<numb
     printUncaught(io, new DumpLogUncaughtError(err.message, joptExceptionClass(err.message)));
     return 1;
   }
-  const options = startTool(parser, args, { io, help: HELP, check: (o) => checkRequiredArgs(o, ['files']) });
+  const options = startTool(parser, args, { io, help: HELP, required: ['files'] });
   if (typeof options === 'number') return options;
   const report = new DumpReport();
   try {

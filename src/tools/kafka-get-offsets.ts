@@ -18,9 +18,10 @@ import { type OffsetAndTimestamp, SimpleConsumer, type TopicPartition } from '..
 import { ClientConfigError, toolKafkaClient } from './client-config';
 import { OptionException, OptionParser, type ParsedOptions } from './command-line';
 import {
+  JavaException,
   UsageError,
   addDefaultOptions,
-  checkRequiredArgs,
+  includeListRegex,
   kafkaExceptionClass,
   propertiesOption,
   runTool,
@@ -117,7 +118,7 @@ export interface TopicPartitionFilter {
  * quotes removed), matched against the whole topic name.
  */
 function includeList(rawRegex: string): (topic: string) => boolean {
-  const regex = rawRegex.trim().replace(/,/g, '|').replace(/ /g, '').replace(/^["']+/, '').replace(/["']+$/, '');
+  const regex = includeListRegex(rawRegex);
   let re: RegExp;
   try {
     re = new RegExp(`^(?:${regex})$`, 's');
@@ -190,14 +191,8 @@ export function topicPartitionFilterFromOptions(topic: string | undefined, parti
 }
 
 /** A failure reported with the Java exception GetOffsetShell would show under its message. */
-export class GetOffsetShellFailure extends Error {
+export class GetOffsetShellFailure extends JavaException {
   override readonly name = 'GetOffsetShellFailure';
-  constructor(
-    message: string,
-    readonly javaClass: string,
-  ) {
-    super(message);
-  }
 }
 
 /** ToolsUtils.validateBootstrapServer: every comma-separated entry must end in `:port`. */
@@ -342,10 +337,8 @@ export async function kafkaGetOffsetsMain(args: string[], io: ToolIO): Promise<n
   const options = startTool(parser, args, {
     io,
     help: USAGE_TEXT,
-    check: (o) => {
-      checkRequiredArgs(o, ['bootstrap-server']);
-      validateBootstrapServer(o.valueOf('bootstrap-server')!);
-    },
+    required: ['bootstrap-server'],
+    check: (o) => validateBootstrapServer(o.valueOf('bootstrap-server')!),
   });
   if (typeof options === 'number') return options;
   try {

@@ -12,13 +12,15 @@
 import * as fs from 'node:fs';
 import { Admin, type PartitionResult } from '../client/admin';
 import { KafkaClient } from '../client/kafka-client';
-import { KafkaResponseError, OperationTimeoutError } from '../client/client-errors';
+import { OperationTimeoutError } from '../client/client-errors';
 import { ErrorCode, errorInfo } from '../protocol';
 import { toolKafkaClient } from './client-config';
 import { OptionException, OptionParser, type ParsedOptions } from './command-line';
 import {
+  JavaException,
   KAFKA_VERSION,
   addDefaultOptions,
+  javaExceptionClassOf,
   kafkaExceptionClass,
   printUsage,
   propertiesOption,
@@ -34,10 +36,10 @@ const ELECTION_TYPES = ['PREFERRED', 'UNCLEAN'] as const;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** A command failure, with the Java exception class Kafka's tool would report (`AdminCommandFailedException`...). */
-export class LeaderElectionCommandError extends Error {
+export class LeaderElectionCommandError extends JavaException {
   override readonly name = 'LeaderElectionCommandError';
-  constructor(message: string, readonly javaClass = 'org.apache.kafka.server.common.AdminCommandFailedException') {
-    super(message);
+  constructor(message: string, javaClass = 'org.apache.kafka.server.common.AdminCommandFailedException') {
+    super(message, javaClass);
   }
 }
 
@@ -150,9 +152,7 @@ function printResults(io: ToolIO, type: string, results: readonly PartitionResul
 /** mainNoExit's report of a failure: the message and the exception, on stderr. */
 function printFailure(io: ToolIO, err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
-  const javaClass = err instanceof LeaderElectionCommandError ? err.javaClass
-    : err instanceof KafkaResponseError ? kafkaExceptionClass(err.code, err.errorName) : 'java.lang.RuntimeException';
-  io.err(`${message}\n${javaClass}: ${message}\n`);
+  io.err(`${message}\n${javaExceptionClassOf(err)}: ${message}\n`);
 }
 
 /** Runs kafka-leader-election with `args`; resolves with the exit code. */

@@ -10,14 +10,13 @@
  */
 import { Admin, type LogDirDescription } from '../client/admin';
 import type { KafkaClient } from '../client/kafka-client';
-import { KafkaResponseError } from '../client/client-errors';
 import { errorInfo } from '../protocol';
 import { javaStringHash } from '../zk/znodes/key-order';
 import { toolKafkaClient } from './client-config';
 import { OptionParser } from './command-line';
 import {
   addDefaultOptions,
-  checkRequiredArgs,
+  javaExceptionClassOf,
   kafkaExceptionClass,
   propertiesOption,
   runTool,
@@ -105,7 +104,7 @@ export async function kafkaLogDirsMain(args: string[], io: ToolIO): Promise<numb
   const options = startTool(buildParser(), args, {
     io,
     help: HELP,
-    check: (o) => checkRequiredArgs(o, ['bootstrap-server', 'describe']),
+    required: ['bootstrap-server', 'describe'],
   });
   if (typeof options === 'number') return options;
   let client: KafkaClient | undefined;
@@ -133,10 +132,7 @@ export async function kafkaLogDirsMain(args: string[], io: ToolIO): Promise<numb
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof TerseError) io.err(`${message}\n`);
-    else {
-      const javaClass = err instanceof KafkaResponseError ? kafkaExceptionClass(err.code, err.errorName) : 'java.lang.RuntimeException';
-      io.err(`${message}\n${javaClass}: ${message}\n`);
-    }
+    else io.err(`${message}\n${javaExceptionClassOf(err)}: ${message}\n`);
     return 1;
   } finally {
     await client?.close();

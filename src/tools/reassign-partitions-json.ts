@@ -6,18 +6,16 @@
  */
 import { errorInfo } from '../protocol';
 import { DecodeJson, JsonMappingError } from './tool-json';
-import { kafkaExceptionClass } from './tool-support';
+import { JavaException, kafkaExceptionClass } from './tool-support';
 
 const ANY_LOG_DIR = 'any';
 
 /** A failure printed as Kafka's command prints it: `terse` ones (TerseException) show only their message. */
-export class ReassignCommandError extends Error {
+export class ReassignCommandError extends JavaException {
   override readonly name = 'ReassignCommandError';
-  readonly javaClass: string;
   readonly terse: boolean;
   constructor(message: string, options: { javaClass?: string; terse?: boolean } = {}) {
-    super(message);
-    this.javaClass = options.javaClass ?? 'org.apache.kafka.server.common.AdminCommandFailedException';
+    super(message, options.javaClass ?? 'org.apache.kafka.server.common.AdminCommandFailedException');
     this.terse = options.terse ?? false;
   }
 }

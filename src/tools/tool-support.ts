@@ -7,13 +7,16 @@
  * - log lines on stderr in Kafka's tools layout `[%d] %p %m (%c)` at WARN and above;
  * - client properties files (`--command-config`, `--producer.config`...) read with the project's Java
  *   .properties parser;
- * - the start of every main (parse, check, usage or version, exit code) in one call, startTool;
+ * - the start of every main (parse, required options, check, usage or version, exit code) in one call,
+ *   startTool;
+ * - failures that carry the Java exception class Kafka's tool would report (JavaException);
  * - a main wrapper that sets the exit code only after stdout/stderr are flushed.
  */
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadPropertiesFile } from '../config/properties';
+import { KafkaResponseError } from '../client/client-errors';
 import type { ClientLogger } from '../client/kafka-client';
 import { OptionException, type OptionParser, type ParsedOptions } from './command-line';
 
@@ -23,6 +26,27 @@ export const KAFKA_VERSION = '3.9.0';
 /** Kafka's CommandLineUtils.printUsageAndExit as an exception: message + help on stderr, exit 1. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/**
+ * A tool failure reported as a Java exception (`<javaClass>: <message>`, or the JVM's
+ * `Exception in thread "main" ...`); each tool subclasses it with its own name.
+ */
+export class JavaException extends Error {
+  override readonly name: string = 'JavaException';
+  constructor(
+    message: string,
+    readonly javaClass: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The Java exception class of a failure: a JavaException's own, a Kafka error's, else RuntimeException. */
+export function javaExceptionClassOf(err: unknown): string {
+  if (err instanceof JavaException) return err.javaClass;
+  if (err instanceof KafkaResponseError) return kafkaExceptionClass(err.code, err.errorName);
+  return 'java.lang.RuntimeException';
 }
 
 /** Where the tools write; injectable so tests can run tools in-process. */
@@ -73,7 +97,7 @@ export function parseToolOptions(
 
 /**
  * The start of a tool's main, as CommandLineUtils handles it before the tool runs: parses `args`
- * (parseToolOptions) and runs the tool's own `check`; what ends the tool there becomes its exit code —
+ * (parseToolOptions), checks the `required` options (checkRequiredArgs) and runs the tool's own `check`; what ends the tool there becomes its exit code —
  * a UsageError prints its message and the option table (1), `--version` prints the version (0), and
  * the errors `messageOnly` accepts print only their message on stderr (1). Other errors propagate.
  * Returns the parsed options, or the exit code.
@@ -85,6 +109,7 @@ export function startTool(
     io: ToolIO;
     help: string;
     noArgs?: string;
+    required?: readonly string[];
     check?: (parsed: ParsedOptions) => void;
     messageOnly?: (err: unknown) => boolean;
   },
@@ -93,6 +118,7 @@ export function startTool(
   try {
     const parsed = parseToolOptions(parser, args, options);
     if (parsed === null) return 0;
+    if (options.required) checkRequiredArgs(parsed, options.required);
     options.check?.(parsed);
     return parsed;
   } catch (err) {
@@ -112,6 +138,14 @@ export function startTool(
 export function propertiesOption(options: ParsedOptions, name: string): Record<string, string> {
   const file = options.valueOf(name);
   return file === undefined ? {} : loadClientProperties(file);
+}
+
+/**
+ * Kafka's TopicFilter.IncludeList clean-up of a topic regex given on the command line (`--include`,
+ * `--topic`): trimmed, commas as alternatives, spaces and surrounding quotes dropped.
+ */
+export function includeListRegex(raw: string): string {
+  return raw.trim().replace(/,/g, '|').replace(/ /g, '').replace(/^["']+/, '').replace(/["']+$/, '');
 }
 
 /** Kafka's CommandLineUtils.checkRequiredArgs. */

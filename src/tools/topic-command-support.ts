@@ -13,7 +13,7 @@
  */
 
 import { validateTopicConfigs } from '../config/log-config-builder';
-import type { ToolIO } from './tool-support';
+import { JavaException, type ToolIO } from './tool-support';
 
 /** Kafka's Topic.isInternal: the two internal topics. */
 export function isInternalTopic(topic: string): boolean {
@@ -65,14 +65,8 @@ export class IllegalArgumentError extends Error {
 }
 
 /** Kafka's AdminCommandFailedException / AdminOperationException. */
-export class AdminCommandError extends Error {
+export class AdminCommandError extends JavaException {
   override readonly name = 'AdminCommandError';
-  constructor(
-    message: string,
-    readonly javaClass: string,
-  ) {
-    super(message);
-  }
 }
 
 /**
