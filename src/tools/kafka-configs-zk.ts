@@ -13,10 +13,11 @@ import { InvalidConfigurationError } from '../common/kafka-error';
 import { KafkaConfig } from '../config/broker-config';
 import { validateTopicConfigs } from '../config/log-config-builder';
 import { TOPIC_CONFIGS } from '../config/topic-config-defs';
-import { KafkaZkClient } from '../zk/kafka-zk-client';
+import type { KafkaZkClient } from '../zk/kafka-zk-client';
 import { ConfigEntityDefault } from '../zk/znodes';
 import { java8HashtableOrder } from '../zk/znodes/key-order';
 import { IllegalArgumentError } from './topic-command-support';
+import { connectToolZkClient } from './topic-service-zk';
 import type { ToolIO } from './tool-support';
 
 /** Kafka's ConfigCommand.Entity.toString: `topic 'orders'`, `brokers '1'`, `default brokers`. */
@@ -40,11 +41,7 @@ export class ZooKeeperConfigService {
 
   /** Connects to ZooKeeper (30 s session and connection timeouts, as Kafka's tool). */
   static async connect(io: ToolIO, zkConnect: string): Promise<ZooKeeperConfigService> {
-    const zk = await KafkaZkClient.connect({
-      connectString: zkConnect,
-      sessionTimeoutMs: 30_000,
-      connectionTimeoutMs: 30_000,
-      createChroot: false,
+    const zk = await connectToolZkClient(zkConnect, {
       enableEntityConfigControllerCheck: false,
       validateTopicConfigs: (configs) => {
         const unknown = Object.keys(configs).find((name) => !TOPIC_CONFIGS.has(name));

@@ -10,7 +10,7 @@
  */
 
 import { validateTopicConfigs } from '../config/log-config-builder';
-import { RackAwareMode } from '../zk/admin-zk-client';
+import { RackAwareMode, type AdminZkClientOptions } from '../zk/admin-zk-client';
 import { KafkaZkClient } from '../zk/kafka-zk-client';
 import type { ReplicaAssignment } from '../zk/zk-types';
 import {
@@ -38,6 +38,14 @@ function reassignmentOf(a: ReplicaAssignment): OngoingReassignment | null {
   return { replicas: a.replicas, addingReplicas: a.addingReplicas, removingReplicas: a.removingReplicas };
 }
 
+/**
+ * The ZooKeeper client of the `--zookeeper` tools: 30 s session and connection timeouts, as Kafka's tools
+ * use, and no chroot created; `options` are the tool's own checks.
+ */
+export function connectToolZkClient(zkConnect: string, options: AdminZkClientOptions): Promise<KafkaZkClient> {
+  return KafkaZkClient.connect({ connectString: zkConnect, sessionTimeoutMs: 30_000, connectionTimeoutMs: 30_000, createChroot: false, ...options });
+}
+
 /** kafka-topics over ZooKeeper. */
 export class ZooKeeperTopicService implements TopicService {
   private constructor(
@@ -47,13 +55,7 @@ export class ZooKeeperTopicService implements TopicService {
 
   /** Connects to ZooKeeper (30 s session and connection timeouts, as Kafka's tool). */
   static async connect(io: ToolIO, zkConnect: string): Promise<ZooKeeperTopicService> {
-    const zk = await KafkaZkClient.connect({
-      connectString: zkConnect,
-      sessionTimeoutMs: 30_000,
-      connectionTimeoutMs: 30_000,
-      createChroot: false,
-      validateTopicConfigs: (configs) => validateTopicConfigs(configs),
-    });
+    const zk = await connectToolZkClient(zkConnect, { validateTopicConfigs: (configs) => validateTopicConfigs(configs) });
     return new ZooKeeperTopicService(io, zk);
   }
 
