@@ -10,15 +10,12 @@ import * as path from 'node:path';
 import { Admin } from '../../src/client/admin';
 import { KafkaClient } from '../../src/client/kafka-client';
 import { startCluster, type Cluster } from '../harness/cluster';
+import { binPath, projectRoot } from '../tools/bin-runner';
 import type { TestZooKeeper } from '../harness/zookeeper';
 import { peakRssMb, totalCpuSeconds } from './proc-stats';
 
 /** The project root (holding package.json). */
-export const projectRoot = (() => {
-  let d = __dirname;
-  while (!fs.existsSync(path.join(d, 'package.json'))) d = path.dirname(d);
-  return d;
-})();
+export { projectRoot };
 
 /** One row of the bench table. */
 export interface ScenarioResult {
@@ -125,7 +122,7 @@ export function runCommand(
   args: readonly string[],
   options: { stdinFile?: string; discardStdout?: boolean; timeoutMs?: number } = {},
 ): Promise<ProcessResult> {
-  const file = command.endsWith('.sh') ? path.join(projectRoot, 'bin', command) : command;
+  const file = command.endsWith('.sh') ? binPath(command) : command;
   return new Promise((resolve, reject) => {
     const stdin = options.stdinFile ? fs.openSync(options.stdinFile, 'r') : 'ignore';
     const started = process.hrtime.bigint();

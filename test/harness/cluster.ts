@@ -10,26 +10,17 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startZooKeeper } from './zookeeper';
+import { findRoot } from '../tools/bin-runner';
 import { BrokerConnection } from '../../src/client/broker-connection';
 import { ApiKeys } from '../../src/protocol';
 
 type ZooKeeperHandle = Awaited<ReturnType<typeof startZooKeeper>>;
 
-const projectRoot = findProjectRoot(__dirname);
+const projectRoot = findRoot(__dirname);
 const compiled = __filename.endsWith('.js');
 const mainScript = compiled
   ? path.join(projectRoot, 'dist', 'src', 'server', 'main.js')
   : path.join(projectRoot, 'src', 'server', 'main.ts');
-
-function findProjectRoot(dir: string): string {
-  let d = dir;
-  while (!fs.existsSync(path.join(d, 'package.json'))) {
-    const up = path.dirname(d);
-    if (up === d) throw new Error(`package.json not found above ${dir}`);
-    d = up;
-  }
-  return d;
-}
 
 /** A free TCP port on 127.0.0.1 (bound then released). */
 export async function freePort(): Promise<number> {

@@ -7,9 +7,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { startCluster, type Cluster } from '../harness/cluster';
+import { startProcess } from '../tools/bin-runner';
 import { kafkajs, kcat, python } from './clients';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -23,20 +24,7 @@ async function waitFor(cond: () => boolean | Promise<boolean>, what: string, tim
 }
 
 /** A long-running kcat balanced consumer whose output lines are collected. */
-function kcatConsumer(args: string[]): { child: ChildProcess; lines: string[]; stderr: () => string } {
-  const child = spawn('kcat', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    out += d.toString();
-    const parts = out.split('\n');
-    out = parts.pop()!;
-    lines.push(...parts.filter((l) => l !== ''));
-  });
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return { child, lines, stderr: () => err };
-}
+const kcatConsumer = (args: string[]) => startProcess('kcat', args);
 
 async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;

@@ -2,9 +2,10 @@
  * Test helpers for running programs as a user runs them: the project root (the directory holding
  * package.json, found from test/ under tsx and from dist/test/ once compiled), the path of a bin/ script,
  * and one runner that spawns a program (a bin/*.sh script by name) and collects its stdout, stderr and
- * exit code, optionally feeding stdin, adding environment variables and bounding its run time.
+ * exit code, optionally feeding stdin, adding environment variables and bounding its run time; and
+ * startProcess for programs left running while a test watches their output (console consumers, kcat -G).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -82,6 +83,32 @@ export function runProcess(command: string, args: readonly string[], options: Ru
 /** Runs a bin/ script by name (`runBin('kafka-topics.sh', [...])`), as a shell user would. */
 export function runBin(script: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   return runProcess(binPath(script), args, options);
+}
+
+/** A program left running: its non-empty stdout lines as they arrive, its stderr so far, its exit. */
+export interface RunningProcess {
+  child: ChildProcess;
+  lines: string[];
+  stderr(): string;
+  /** The exit code once the program ended and its output was read (null when a signal ended it). */
+  exited: Promise<number | null>;
+}
+
+/** Starts `command` (stdin /dev/null) and collects its stdout lines; the test stops it. */
+export function startProcess(command: string, args: readonly string[]): RunningProcess {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    const parts = out.split('\n');
+    out = parts.pop()!;
+    lines.push(...parts.filter((l) => l !== ''));
+  });
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, lines, stderr: () => err, exited };
 }
 
 /** runBin for tests that need the result synchronously; a timeout kills the script with SIGTERM (code null). */

@@ -9,7 +9,6 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Admin } from '../../src/client/admin';
@@ -17,28 +16,14 @@ import { GroupConsumer } from '../../src/client/group-consumer';
 import { KafkaClient } from '../../src/client/kafka-client';
 import { Producer } from '../../src/client/producer';
 import { startCluster, type Cluster } from '../harness/cluster';
-import { binPath as bin, projectRoot as root, runBin, type RunResult } from './bin-runner';
+import { binPath as bin, projectRoot as root, runBin, startProcess, type RunResult } from './bin-runner';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const run = (script: string, args: string[], timeoutMs = 60_000) => runBin(script, args, { timeoutMs, onTimeout: 'reject' });
 
 /** A long-running process whose stdout lines are collected. */
-function background(command: string, args: string[]): { child: ChildProcess; lines: string[]; stderr: () => string; exited: Promise<number | null> } {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    out += d.toString();
-    const parts = out.split('\n');
-    out = parts.pop()!;
-    lines.push(...parts.filter((l) => l !== ''));
-  });
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, lines, stderr: () => err, exited };
-}
+const background = startProcess;
 
 async function waitFor<T>(fn: () => Promise<T> | T, check: (v: T) => boolean, what: string, timeoutMs = 40_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
