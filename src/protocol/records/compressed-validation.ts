@@ -7,13 +7,25 @@
  *
  * Batches this check cannot judge (truncated, another magic, an unknown codec id) are left to
  * validateRecords, which refuses them with its own error.
+ *
+ * Kafka streams the records out of the decompressor; here the records section is decompressed whole, so a
+ * decompression bomb (a 1 MB gzip member inflates to 1 GB) is cut off at MAX_DECOMPRESSED_BYTES: gzip
+ * stops inflating there (zlib's maxOutputLength), the other codecs' output is checked after the fact (their
+ * ratios are bounded far lower: about 21:1 for snappy, 255:1 for lz4; zstd frames are the exception).
  */
+import { promisify } from 'node:util';
+import * as zlib from 'node:zlib';
 import { codecFor, CompressionError } from './compression';
 import type { InvalidRecords } from './produce-validation';
 import { RecordsErrorCode } from './produce-validation';
 import { InvalidRecordFormatError, RecordWalker } from './record';
 import { BatchAttribute, BatchField, CompressionType, LOG_OVERHEAD, MAGIC_V2, RECORD_BATCH_OVERHEAD } from './record-batch';
 import { VarintError } from './varint';
+
+/** The most a batch's records section may decompress to before it is refused as CORRUPT_MESSAGE. */
+export const MAX_DECOMPRESSED_BYTES = 128 * 1024 * 1024;
+
+const gunzip = promisify(zlib.gunzip);
 
 /** Known codec ids: anything else is UNSUPPORTED_COMPRESSION_TYPE from validateRecords. */
 const KNOWN_CODECS: ReadonlySet<number> = new Set([CompressionType.gzip, CompressionType.snappy, CompressionType.lz4, CompressionType.zstd]);
@@ -23,7 +35,11 @@ const KNOWN_CODECS: ReadonlySet<number> = new Set([CompressionType.gzip, Compres
  * (CORRUPT_MESSAGE when the payload does not decompress, INVALID_RECORD when the records inside are
  * malformed or miscounted) or undefined when every compressed batch is sound.
  */
-export async function checkCompressedRecords(buf: Buffer, opts: { topicPartition?: string } = {}): Promise<InvalidRecords | undefined> {
+export async function checkCompressedRecords(
+  buf: Buffer,
+  opts: { topicPartition?: string; maxDecompressedBytes?: number } = {},
+): Promise<InvalidRecords | undefined> {
+  const maxBytes = opts.maxDecompressedBytes ?? MAX_DECOMPRESSED_BYTES;
   const where = opts.topicPartition === undefined ? '' : ` in topic partition ${opts.topicPartition}`;
   let position = 0;
   while (buf.length - position >= RECORD_BATCH_OVERHEAD) {
@@ -34,7 +50,7 @@ export async function checkCompressedRecords(buf: Buffer, opts: { topicPartition
       const count = buf.readInt32BE(position + BatchField.recordsCount);
       let records: Buffer;
       try {
-        records = await codecFor(codecId).decompress(buf.subarray(position + BatchField.records, position + size));
+        records = await decompressBounded(codecId, buf.subarray(position + BatchField.records, position + size), maxBytes);
       } catch (err) {
         // The codec libraries throw their own error types for bad input; all mean the same here.
         const reason = err instanceof CompressionError || err instanceof Error ? err.message : String(err);
@@ -46,6 +62,22 @@ export async function checkCompressedRecords(buf: Buffer, opts: { topicPartition
     position += size;
   }
   return undefined;
+}
+
+async function decompressBounded(codecId: number, payload: Buffer, maxBytes: number): Promise<Buffer> {
+  if (codecId === CompressionType.gzip) {
+    try {
+      return await gunzip(payload, { maxOutputLength: maxBytes });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new CompressionError(`records decompress to more than ${maxBytes} bytes`);
+      }
+      throw err;
+    }
+  }
+  const out = await codecFor(codecId).decompress(payload);
+  if (out.length > maxBytes) throw new CompressionError(`records decompress to ${out.length} bytes, more than ${maxBytes}`);
+  return out;
 }
 
 function walk(records: Buffer, count: number, where: string): InvalidRecords | undefined {

@@ -54,3 +54,14 @@ test('uncompressed, truncated and unknown-codec batches are left to validateReco
   assert.equal(await checkCompressedRecords(gz), undefined);
   assert.equal(await checkCompressedRecords(Buffer.alloc(10)), undefined);
 });
+
+for (const compression of ['gzip', 'lz4'] as const) {
+  test(`a ${compression} batch inflating past the bound is CORRUPT_MESSAGE (decompression bomb)`, async () => {
+    const b = await buildRecordBatch([{ value: Buffer.alloc(64 * 1024) }], { compression });
+    assert.ok(b.length < 4096, 'zeros compress well');
+    const failure = await checkCompressedRecords(b, { maxDecompressedBytes: 32 * 1024 });
+    assert.equal(failure?.errorCode, RecordsErrorCode.CORRUPT_MESSAGE);
+    assert.match(failure!.message, /more than 32768/);
+    assert.equal(await checkCompressedRecords(b, { maxDecompressedBytes: 128 * 1024 }), undefined);
+  });
+}
