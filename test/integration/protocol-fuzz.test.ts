@@ -660,7 +660,12 @@ describe('protocol fuzz', { timeout: 240_000 }, () => {
     );
     // A client claiming to be a replica (the broker itself, or a broker that does not exist).
     for (const replicaId of [0, 1, 7, -2, -3]) {
-      req(ApiKeys.Fetch, 12, { replicaId, maxWaitMs: 10, minBytes: 1, maxBytes: 1000, topics: [{ topic: 'fuzz', partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 1000 }] }] }, `fetch as replica ${replicaId}`);
+      // Kafka's followerReplicaOrThrow: a fetch from a broker that is not a follower of the partition (this
+      // broker itself included) is NOT_LEADER_OR_FOLLOWER.
+      req(ApiKeys.Fetch, 12, { replicaId, maxWaitMs: 10, minBytes: 1, maxBytes: 1000, topics: [{ topic: 'fuzz', partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 1000 }] }] }, `fetch as replica ${replicaId}`, (b) => {
+        const code = b.responses[0].partitions[0].errorCode;
+        return replicaId >= 0 && code !== 6 ? `fetch as non-follower replica ${replicaId} answered ${code}` : undefined;
+      });
       req(ApiKeys.ListOffsets, 5, { replicaId, topics: [{ name: 'fuzz', partitions: [{ partitionIndex: 0, timestamp: -1 }] }] }, `list offsets as replica ${replicaId}`);
     }
     // Negative timeouts.

@@ -5,7 +5,8 @@
  * down-convert, so it serves v4 and up (every current client). Record data leaves as the slices the log
  * read from disk. Incremental fetch sessions (KIP-227) are not created: every response carries session id
  * 0, which tells clients to keep sending full fetch requests; a request naming a session gets
- * FETCH_SESSION_ID_NOT_FOUND.
+ * FETCH_SESSION_ID_NOT_FOUND. A replica fetch naming a broker that is not a follower of a partition this
+ * broker leads is NOT_LEADER_OR_FOLLOWER for that partition, as Kafka's followerReplicaOrThrow.
  */
 import { ApiKeys, ErrorCode } from '../../protocol';
 import { defineHandler } from '../api-handler';
@@ -61,6 +62,13 @@ export function fetchHandler(broker: BrokerServices) {
             out.errorCode = ErrorCode.UNKNOWN_TOPIC_ID;
             continue;
           }
+          // Kafka's followerReplicaOrThrow: a replica fetch from a broker that is not one of the partition's
+          // followers (this broker included) must not move follower state; without it any client could
+          // claim a replica id.
+          if (replicaId >= 0 && !isFollowerOf(broker.replicaManager.getPartition(name, p.partition), replicaId, broker.brokerId)) {
+            out.errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
+            continue;
+          }
           wanted.push({
             topic: name,
             partition: p.partition,
@@ -94,4 +102,14 @@ export function fetchHandler(broker: BrokerServices) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
     },
   });
+}
+
+/**
+ * Whether `replicaId` may fetch `partition` as a follower: a partition this broker does not lead is left to
+ * the replica manager's own answer (NOT_LEADER_OR_FOLLOWER / UNKNOWN_TOPIC_OR_PARTITION); one it leads
+ * must list the replica in its assignment.
+ */
+function isFollowerOf(partition: { isLeader: boolean; assignment: readonly number[] } | undefined, replicaId: number, brokerId: number): boolean {
+  if (partition === undefined || !partition.isLeader) return true;
+  return replicaId !== brokerId && partition.assignment.includes(replicaId);
 }
