@@ -16,6 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { startCluster, type Cluster } from '../harness/cluster';
 import { BrokerConnection } from '../../src/client/broker-connection';
 import {
@@ -572,6 +573,22 @@ describe('protocol fuzz', { timeout: 240_000 }, () => {
         }
       }
     }
+    // A decompression bomb: 256 MiB of zeros in a ~250 KB gzip member, refused without inflating it all.
+    const bomb = Buffer.concat([validBatch.subarray(0, BatchField.records), gzipSync(Buffer.alloc(256 * 1024 * 1024), { level: 9 })]);
+    bomb.writeInt32BE(bomb.length - 12, BatchField.batchLength);
+    bomb.writeInt16BE(1, BatchField.attributes);
+    updateCrc(bomb, 0);
+    cases.push({
+      label: 'produce gzip bomb',
+      mustAnswer: true,
+      frame: Buffer.concat(
+        encodeRequest(
+          { apiKey: ApiKeys.Produce, apiVersion: 9, correlationId: ++correlation, clientId: 'fuzz' },
+          { acks: 1, timeoutMs: 2000, topicData: [{ name: 'fuzz', partitionData: [{ index: 0, records: bomb }] }] },
+        ),
+      ),
+      check: (body) => (body.responses[0].partitionResponses[0].errorCode !== 2 ? 'gzip bomb not refused as CORRUPT_MESSAGE' : undefined),
+    });
     await runCases(cases, 2);
     await assertBrokerHealthy();
     reportFailures();
