@@ -11,6 +11,7 @@ import { brokerWith, contextFor } from './handler-support';
 function brokerRecordingAppends(appended: string[]) {
   return brokerWith({
     replicaManager: {
+      getPartition: (topic: string) => (topic === 't' ? { isLeader: true } : undefined),
       appendRecords: async (opts: { entries: { topic: string; partition: number }[] }) =>
         opts.entries.map((e) => {
           appended.push(`${e.topic}-${e.partition}`);
@@ -41,6 +42,18 @@ test('a gzip batch whose payload does not decompress is CORRUPT_MESSAGE and neve
     parts.map((p) => [p.index, p.errorCode]).sort(),
     [[0, ErrorCode.CORRUPT_MESSAGE], [1, ErrorCode.NONE]],
   );
+});
+
+test('a corrupt compressed batch for a partition not led here is left to the replica manager', async () => {
+  const bad = await buildRecordBatch([{ value: Buffer.alloc(100, 1) }], { compression: 'gzip' });
+  bad.fill(0x33, BatchField.records);
+  updateCrc(bad, 0);
+  const appended: string[] = [];
+  await produceHandler(brokerRecordingAppends(appended)).handle(
+    { acks: 1, timeoutMs: 1000, transactionalId: null, topicData: [{ name: 'elsewhere', partitionData: [{ index: 0, records: bad }] }] } as never,
+    contextFor(ApiKeys.Produce, 9),
+  );
+  assert.deepEqual(appended, ['elsewhere-0']);
 });
 
 test('an acks=0 failure closes the connection with an INFO-level CloseConnectionError', async () => {
