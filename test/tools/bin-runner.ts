@@ -3,11 +3,13 @@
  * package.json, found from test/ under tsx and from dist/test/ once compiled), the path of a bin/ script,
  * and one runner that spawns a program (a bin/*.sh script by name) and collects its stdout, stderr and
  * exit code, optionally feeding stdin, adding environment variables and bounding its run time; and
- * startProcess for programs left running while a test watches their output (console consumers, kcat -G).
+ * startProcess for programs left running while a test watches their output (console consumers, kcat -G);
+ * and runToolMain, a tool's main run in-process with its output captured.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ToolIO } from '../../src/tools/tool-support';
 
 /** What a finished program printed and its exit code (null when it was ended by a signal). */
 export interface RunResult {
@@ -109,6 +111,21 @@ export function startProcess(command: string, args: readonly string[]): RunningP
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return { child, lines, stderr: () => err, exited };
+}
+
+/** What a tool's main run in-process printed, and its exit code. */
+export interface ToolRunResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Runs a tool's main (`kafkaTopicsMain`...) in this process with `args`, capturing its stdout and stderr. */
+export async function runToolMain(main: (args: string[], io: ToolIO) => Promise<number>, args: string[]): Promise<ToolRunResult> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
 }
 
 /** runBin for tests that need the result synchronously; a timeout kills the script with SIGTERM (code null). */

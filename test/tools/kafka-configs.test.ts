@@ -10,13 +10,9 @@ import { OptionParser } from '../../src/tools/command-line';
 import { kafkaConfigsMain, parseConfigsToBeAdded } from '../../src/tools/kafka-configs';
 import { KafkaZkClient } from '../../src/zk/kafka-zk-client';
 import { startZooKeeper, type TestZooKeeper } from '../harness/zookeeper';
+import { runToolMain } from './bin-runner';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await kafkaConfigsMain(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+const run = (...args: string[]) => runToolMain(kafkaConfigsMain, args);
 
 describe('kafka-configs arguments', () => {
   const refused = async (args: string[], message: string, options: { usage?: boolean } = {}) => {

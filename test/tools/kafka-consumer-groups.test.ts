@@ -10,13 +10,9 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { startCluster, type Cluster } from '../harness/cluster';
 import { kafkajs } from '../integration/clients';
 import { kafkaConsumerGroupsMain, parseDateTime, parseDuration } from '../../src/tools/kafka-consumer-groups';
+import { runToolMain } from './bin-runner';
 
-async function tool(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await kafkaConsumerGroupsMain(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+const tool = (args: string[]) => runToolMain(kafkaConsumerGroupsMain, args);
 
 /** Table rows of tool output: lines split on runs of spaces. */
 const rows = (out: string) =>

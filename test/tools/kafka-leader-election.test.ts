@@ -8,13 +8,9 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { kafkaLeaderElectionMain, parseReplicaElectionData } from '../../src/tools/kafka-leader-election';
 import { javaHashSetOrder, topicPartitionHash } from '../../src/tools/tool-json';
+import { runToolMain } from './bin-runner';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await kafkaLeaderElectionMain(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+const run = (...args: string[]) => runToolMain(kafkaLeaderElectionMain, args);
 
 const HELP = 'This tool attempts to elect a new leader for a set of topic partitions. The type of elections supported ' +
   'are preferred replicas and unclean replicas.';

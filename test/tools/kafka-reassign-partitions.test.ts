@@ -13,13 +13,9 @@ import {
   parseGenerateAssignmentArgs,
   parsePartitionReassignmentData,
 } from '../../src/tools/kafka-reassign-partitions';
+import { runToolMain } from './bin-runner';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await kafkaReassignPartitionsMain(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+const run = (...args: string[]) => runToolMain(kafkaReassignPartitionsMain, args);
 
 const HELP = 'This tool helps to move topic partitions between replicas.';
 const BS = ['--bootstrap-server', 'localhost:1234'];

@@ -10,17 +10,13 @@ import { Admin } from '../../src/client/admin';
 import { kafkaTopicsMain } from '../../src/tools/kafka-topics';
 import type { Cluster } from '../harness/cluster';
 import { type AdminCluster, eventually, startAdminCluster } from '../client/admin-cluster';
+import { runToolMain } from './bin-runner';
 
 let cluster: Cluster;
 let admin: Admin;
 let running: AdminCluster | undefined;
 
-async function topics(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await kafkaTopicsMain(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+const topics = (...args: string[]) => runToolMain(kafkaTopicsMain, args);
 
 before(async () => {
   running = await startAdminCluster(3, { clientId: 'reassignment-describe-test' });

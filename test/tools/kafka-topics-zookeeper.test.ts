@@ -6,19 +6,12 @@ import assert from 'node:assert/strict';
 import { startZooKeeper, type TestZooKeeper } from '../harness/zookeeper';
 import { kafkaTopicsMain } from '../../src/tools/kafka-topics';
 import { KafkaZkClient } from '../../src/zk/kafka-zk-client';
+import { runToolMain } from './bin-runner';
 
 let zk: TestZooKeeper;
 let client: KafkaZkClient;
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await kafkaTopicsMain(['--zookeeper', zk.connectString, ...args], {
-    out: (t) => (out += t),
-    err: (t) => (err += t),
-  });
-  return { code, out, err };
-}
+const run = (...args: string[]) => runToolMain(kafkaTopicsMain, ['--zookeeper', zk.connectString, ...args]);
 
 async function registerBroker(id: number, rack?: string): Promise<void> {
   const port = 9000 + id;
