@@ -146,7 +146,8 @@ const HOSTILE_SHORTS = [-1, -2, 0, 0x7fff, -0x8000, 1];
 export function mutate(rng: Rng, built: Built): { what: string; frame: Buffer } {
   const { frame, spots, bodyOffset } = built;
   const body = frame.length - bodyOffset;
-  const kind = int(rng, 7);
+  const kind = int(rng, 8);
+  if (kind === 7) return mutateHeader(rng, built);
   if (kind === 0 || spots.length === 0) {
     // Flip a few random bytes of the body (or anywhere after the api key/version when there is no body).
     const f = Buffer.from(frame);
@@ -199,6 +200,30 @@ export function mutate(rng: Rng, built: Built): { what: string; frame: Buffer } 
       const [name, bytes] = pick(rng, choices);
       const out = Buffer.concat([f.subarray(0, spot.offset), bytes, f.subarray(spot.offset + spot.width)]);
       return { what: `varint@${spot.offset} ${old}→${name}`, frame: resize(out) };
+    }
+  }
+}
+
+/** Header mutations: another api version (served or not), a bogus client id length, bogus header tags. */
+function mutateHeader(rng: Rng, built: Built): { what: string; frame: Buffer } {
+  const f = Buffer.from(built.frame);
+  const version = f.readInt16BE(6);
+  switch (int(rng, 3)) {
+    case 0: {
+      const v = pick(rng, [-1, 0, 1, 99, 0x7fff, version + 1, version - 1]);
+      f.writeInt16BE(v, 6);
+      return { what: `header version ${version}→${v}`, frame: f };
+    }
+    case 1: {
+      const v = pick(rng, [-1, -2, 0x7fff, 0, 200]);
+      f.writeInt16BE(v, 12);
+      return { what: `client id length ${v}`, frame: f };
+    }
+    default: {
+      // The last header byte of a flexible request is its tagged-field count (0): claim one huge field.
+      const at = built.bodyOffset - 1;
+      const bogus = Buffer.concat([varint(1), varint(int(rng, 1000)), varint(pick(rng, [0x7ffffff0, 5, 1 << 20]))]);
+      return { what: 'header tagged fields', frame: resize(Buffer.concat([f.subarray(0, at), bogus, f.subarray(at + 1)])) };
     }
   }
 }
