@@ -462,6 +462,9 @@ export class Log extends LocalLog {
       await cleaned.replaceFileSuffix(SWAP_FILE_SUFFIX, '');
       await fsyncDir(this.dir);
       this.scheduleFileDeletion([...oldSegments], 'cleaning');
+      // As UnifiedLog.replaceSegments: the producer snapshots taken when the merged-away segments were
+      // rolled go with them (the one at the cleaned segment's base offset stays).
+      await this.producerState.deleteSnapshotsAt(oldSegments.slice(1).map((s) => s.baseOffset));
     });
   }
 

@@ -366,3 +366,29 @@ test('filterTo: DELETE drops a batch unread, DELETE_EMPTY drops it once empty, R
     ],
   );
 });
+
+test('cleaning several segments into one deletes the producer snapshots of the merged-away segments', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const f = await openLog(path.join(dir, 't-0'));
+    // Four small segments (a roll after every three records writes a snapshot named after the new segment's
+    // base offset); together they fit one cleaned segment, so the cleaner merges them.
+    for (let i = 0; i < 12; i++) {
+      await f.log.appendAsLeader(await keyedBatch([`k${i % 3}`], { tag: `v${i}`, timestamp: T0 + i }), { leaderEpoch: 0 });
+      if (i % 3 === 2) await f.log.roll();
+    }
+    const snapshotsBefore = (await readdir(path.join(dir, 't-0'))).filter((n) => n.endsWith('.snapshot')).sort();
+    const segments = f.log.logSegments();
+    assert.equal(segments.length, 5);
+    await cleanLog(f);
+    assert.equal(f.log.logSegments().length, 2, 'the four cleaned segments became one');
+    const merged = new Set(segments.slice(1, -1).map((s) => s.baseOffset));
+    const snapshotsAfter = (await readdir(path.join(dir, 't-0'))).filter((n) => n.endsWith('.snapshot')).sort();
+    const expected = snapshotsBefore.filter((n) => !merged.has(Number(n.slice(0, 20))));
+    assert.ok(expected.length < snapshotsBefore.length, 'some snapshots belonged to merged-away segments');
+    assert.deepEqual(snapshotsAfter, expected);
+    await f.log.close();
+  } finally {
+    await cleanup();
+  }
+});
