@@ -8,7 +8,7 @@ import { KafkaClient } from '../client/kafka-client';
 import { KafkaResponseError } from '../client/client-errors';
 import { decodeAssignment } from '../coordinator/group/consumer-protocol';
 import { ApiKeys, ErrorCode, errorInfo, type ApiKey, type RequestInputOf, type ResponseOf } from '../protocol';
-import { kafkaExceptionClass } from './tool-support';
+import { errorCodeExceptionClass } from './tool-support';
 
 /** A failed admin operation, reported like the Java exception Kafka's tool would print. */
 export class GroupCommandError extends Error {
@@ -190,7 +190,7 @@ export class GroupAdmin {
 
 /** How Java prints the exception of an error code (`ExecutionException.getMessage()`: class and message). */
 export function javaError(code: number): string {
-  const cls = code === ErrorCode.NON_EMPTY_GROUP ? 'org.apache.kafka.common.errors.GroupNotEmptyException' : kafkaExceptionClass(code, errorInfo(code).name);
+  const cls = code === ErrorCode.NON_EMPTY_GROUP ? 'org.apache.kafka.common.errors.GroupNotEmptyException' : errorCodeExceptionClass(code);
   return `${cls}: ${errorInfo(code).message}`;
 }
 

@@ -10,14 +10,13 @@
 import * as fs from 'node:fs';
 import { Admin, type DeletedRecords } from '../client/admin';
 import type { KafkaClient } from '../client/kafka-client';
-import { errorInfo } from '../protocol';
 import { toolKafkaClient } from './client-config';
 import { OptionParser } from './command-line';
 import {
   JavaException,
   addDefaultOptions,
+  errorCodeExceptionClass,
   javaExceptionClassOf,
-  kafkaExceptionClass,
   propertiesOption,
   runTool,
   startTool,
@@ -112,7 +111,7 @@ function printResults(io: ToolIO, results: readonly DeletedRecords[]): void {
   for (const r of javaHashSetOrder(results, topicPartitionHash, { initialCapacity: results.length })) {
     const tp = `${r.topic}-${r.partition}`;
     if (r.error === null) io.out(`partition: ${tp}\tlow_watermark: ${r.lowWatermark}\n`);
-    else io.out(`partition: ${tp}\terror: ${kafkaExceptionClass(r.error.code, errorInfo(r.error.code).name)}: ${r.error.message}\n`);
+    else io.out(`partition: ${tp}\terror: ${errorCodeExceptionClass(r.error.code)}: ${r.error.message}\n`);
   }
 }
 

@@ -13,15 +13,15 @@ import * as fs from 'node:fs';
 import { Admin, type PartitionResult } from '../client/admin';
 import { KafkaClient } from '../client/kafka-client';
 import { OperationTimeoutError } from '../client/client-errors';
-import { ErrorCode, errorInfo } from '../protocol';
+import { ErrorCode } from '../protocol';
 import { toolKafkaClient } from './client-config';
 import { OptionException, OptionParser, type ParsedOptions } from './command-line';
 import {
   JavaException,
   KAFKA_VERSION,
   addDefaultOptions,
+  errorCodeExceptionClass,
   javaExceptionClassOf,
-  kafkaExceptionClass,
   printUsage,
   propertiesOption,
   runTool,
@@ -143,7 +143,7 @@ function printResults(io: ToolIO, type: string, results: readonly PartitionResul
     for (const r of failed) {
       const e = r.error!;
       io.out(`Error completing leader election (${type}) for partition: ${name(r)}: ` +
-        `${kafkaExceptionClass(e.code, errorInfo(e.code).name)}: ${e.message}\n`);
+        `${errorCodeExceptionClass(e.code)}: ${e.message}\n`);
     }
     throw new LeaderElectionCommandError(`${failed.length} replica(s) could not be elected`);
   }

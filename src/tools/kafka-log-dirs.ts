@@ -10,14 +10,13 @@
  */
 import { Admin, type LogDirDescription } from '../client/admin';
 import type { KafkaClient } from '../client/kafka-client';
-import { errorInfo } from '../protocol';
 import { javaStringHash } from '../zk/znodes/key-order';
 import { toolKafkaClient } from './client-config';
 import { OptionParser } from './command-line';
 import {
   addDefaultOptions,
+  errorCodeExceptionClass,
   javaExceptionClassOf,
-  kafkaExceptionClass,
   propertiesOption,
   runTool,
   startTool,
@@ -77,7 +76,7 @@ export function formatLogDirsJson(byBroker: ReadonlyMap<number, readonly LogDirD
           ['isFuture', r.isFuture],
         ]),
       );
-      const error = d.error === null ? null : kafkaExceptionClass(d.error.code, errorInfo(d.error.code).name);
+      const error = d.error === null ? null : errorCodeExceptionClass(d.error.code);
       return javaHashMap([
         ['logDir', d.path],
         ['error', error],

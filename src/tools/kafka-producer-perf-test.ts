@@ -14,12 +14,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KafkaClient } from '../client/kafka-client';
 import { KafkaResponseError } from '../client/client-errors';
-import { errorInfo } from '../protocol';
 import { RECORD_BATCH_OVERHEAD } from '../protocol/records/record-batch';
 import { ClientConfigError, producerOptionsFromProps, toolKafkaClient } from './client-config';
 import { ClientTimeoutError, PerfSender } from './perf-sender';
 import { ProducerStats, javaFixed } from './producer-perf-stats';
-import { kafkaExceptionClass, loadClientProperties, runTool, type ToolIO } from './tool-support';
+import { errorCodeExceptionClass, loadClientProperties, runTool, type ToolIO } from './tool-support';
 
 // kafka-consumer-perf-test formats with javaFixed; bench scenarios drive PerfSender directly.
 export { ClientTimeoutError, PerfSender, type PerfSenderOptions } from './perf-sender';
@@ -355,7 +354,7 @@ export async function kafkaProducerPerfTestMain(args: string[], io: ToolIO): Pro
 }
 
 function exceptionClassOf(err: Error): string {
-  if (err instanceof KafkaResponseError) return kafkaExceptionClass(err.code, errorInfo(err.code).name);
+  if (err instanceof KafkaResponseError) return errorCodeExceptionClass(err.code);
   if (err instanceof ClientTimeoutError) return 'org.apache.kafka.common.errors.TimeoutException';
   return `org.apache.kafka.common.KafkaException: ${err.name}`;
 }

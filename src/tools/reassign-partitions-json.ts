@@ -4,9 +4,8 @@
  * (`{"version":1,"partitions":[{"topic":"t","partition":0,"replicas":[1,2],"log_dirs":["any","any"]}]}`),
  * the checks made on them with the command's messages, and the error type its main prints.
  */
-import { errorInfo } from '../protocol';
 import { DecodeJson, JsonMappingError } from './tool-json';
-import { JavaException, kafkaExceptionClass } from './tool-support';
+import { JavaException, errorCodeExceptionClass } from './tool-support';
 
 const ANY_LOG_DIR = 'any';
 
@@ -38,7 +37,7 @@ export const plural = (n: number, word: string) => `${word}${n === 1 ? '' : 's'}
 
 /** Kafka's ExecutionException around an admin client error: its message is `<exception class>: <message>`. */
 export function executionError(code: number, message: string): ReassignCommandError {
-  return new ReassignCommandError(`${kafkaExceptionClass(code, errorInfo(code).name)}: ${message}`,
+  return new ReassignCommandError(`${errorCodeExceptionClass(code)}: ${message}`,
     { javaClass: 'java.util.concurrent.ExecutionException' });
 }
 

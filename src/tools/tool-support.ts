@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { loadPropertiesFile } from '../config/properties';
 import { KafkaResponseError } from '../client/client-errors';
 import type { ClientLogger } from '../client/kafka-client';
+import { errorInfo } from '../protocol';
 import { OptionException, type OptionParser, type ParsedOptions } from './command-line';
 
 /** The Kafka release whose tools these reproduce (printed by --version). */
@@ -232,6 +233,11 @@ export function kafkaExceptionClass(code: number, errorName?: string): string {
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join('');
   return `org.apache.kafka.common.errors.${camel.endsWith('Exception') ? camel : `${camel}Exception`}`;
+}
+
+/** The exception class of a Kafka error code, named as Kafka's Errors enum names it (errorInfo). */
+export function errorCodeExceptionClass(code: number): string {
+  return kafkaExceptionClass(code, errorInfo(code).name);
 }
 
 /** Prints the usage error the way printUsageAndExit does (message, then the option table). */
