@@ -16,10 +16,7 @@ export function alterConfigsHandler(broker: BrokerServices) {
     maxVersion: 2,
     async handle(request) {
       const responses = await withPrechecked(request.resources, {
-        precheck: (r) => {
-          const invalid = invalidTopicResource(r);
-          return invalid === null ? null : { resourceType: r.resourceType, resourceName: r.resourceName, ...invalid };
-        },
+        precheck: invalidTopicResource,
         run: (resources) =>
           broker.adminManager.alterConfigs(
             resources.map((r) => ({

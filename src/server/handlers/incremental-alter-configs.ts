@@ -17,10 +17,7 @@ export function incrementalAlterConfigsHandler(broker: BrokerServices) {
     maxVersion: 1,
     async handle(request) {
       const responses = await withPrechecked(request.resources, {
-        precheck: (r) => {
-          const invalid = invalidTopicResource(r);
-          return invalid === null ? null : { resourceType: r.resourceType, resourceName: r.resourceName, ...invalid };
-        },
+        precheck: invalidTopicResource,
         run: (resources) =>
           broker.adminManager.incrementalAlterConfigs(
             resources.map((r) => ({

@@ -12,11 +12,19 @@ import { validateTopicName } from '../topic-names';
 /** ConfigResource type TOPIC. */
 const TOPIC_RESOURCE = 2;
 
-/** The error of a config change on a TOPIC resource with an invalid name, else null ("" is left to config-admin). */
-export function invalidTopicResource(r: { resourceType: number; resourceName: string }): { errorCode: number; errorMessage: string } | null {
+/**
+ * The answer to a config change on a TOPIC resource with an invalid name (INVALID_TOPIC_EXCEPTION, the
+ * resource named as asked), else null ("" is left to config-admin).
+ */
+export function invalidTopicResource(r: {
+  resourceType: number;
+  resourceName: string;
+}): { resourceType: number; resourceName: string; errorCode: number; errorMessage: string } | null {
   if (r.resourceType !== TOPIC_RESOURCE || r.resourceName === '') return null;
   const why = validateTopicName(r.resourceName);
-  return why === null ? null : { errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, errorMessage: why };
+  return why === null
+    ? null
+    : { resourceType: r.resourceType, resourceName: r.resourceName, errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, errorMessage: why };
 }
 
 /** UNKNOWN_TOPIC_OR_PARTITION for a topic that must exist but cannot, because its name is invalid; else null. */
