@@ -58,3 +58,12 @@ test('kafka-run-class.sh without a tool, or with one that is not built', async (
   assert.equal(missing.stdout, '');
   assert.equal(missing.stderr, `ts-kafka is not built: run 'npm ci && npm run build' in ${projectRoot}\n`);
 });
+
+test("kafka-run-class.sh runs a tool by Kafka's class name, and refuses a class it has no tool for", async () => {
+  for (const cls of ['kafka.admin.TopicCommand', 'kafka.tools.GetOffsetShell', 'org.apache.kafka.tools.LogDirsCommand']) {
+    const r = await runBin('kafka-run-class.sh', [cls, '--version']);
+    assert.deepEqual(r, { code: 0, stdout: '3.9.0\n', stderr: '' }, cls);
+  }
+  const unknown = await runBin('kafka-run-class.sh', ['kafka.tools.MirrorMaker', '--help']);
+  assert.deepEqual(unknown, { code: 1, stdout: '', stderr: 'ts-kafka has no tool for class kafka.tools.MirrorMaker\n' });
+});
