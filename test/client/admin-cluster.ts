@@ -29,18 +29,3 @@ export async function startAdminCluster(brokers: number, options: { clientId: st
     },
   };
 }
-
-/** Polls `fn` (errors count as "not yet") until `check` accepts its value; fails after `timeoutMs`. */
-export async function eventually<T>(
-  fn: () => Promise<T>,
-  check: (v: T) => boolean,
-  options: { what: string; timeoutMs?: number },
-): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-  for (;;) {
-    const last = await fn().catch(() => undefined);
-    if (last !== undefined && check(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what}; last: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}

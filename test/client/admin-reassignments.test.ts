@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Admin, AlterConfigOpType, ConfigResourceType, ElectionType } from '../../src/client/admin';
 import { ErrorCode } from '../../src/protocol';
-import { type AdminCluster, eventually, startAdminCluster } from './admin-cluster';
+import { type AdminCluster, startAdminCluster } from './admin-cluster';
+import { eventually } from '../harness/eventually';
 
 let admin: Admin;
 let running: AdminCluster | undefined;
@@ -44,7 +45,7 @@ describe('Admin client: reassignment, election and config calls', () => {
     await eventually(
       () => admin.describeTopics(['admin-calls']),
       ([d]) => d!.partitions.every((p) => p.isr.length === 2 && p.leader === p.replicas[0]),
-      { what: 'the preferred leaders' },
+      { ignoreErrors: true, what: 'the preferred leaders' },
     );
     const results = await admin.electLeaders(ElectionType.PREFERRED, [
       { topic: 'admin-calls', partition: 0 },
@@ -106,7 +107,7 @@ describe('Admin client: reassignment, election and config calls', () => {
     assert.deepEqual(await admin.listPartitionReassignments([{ topic: 'moved', partition: 0 }]), []);
     const [started] = await admin.alterPartitionReassignments([{ topic: 'moved', partition: 0, replicas: [1] }]);
     assert.equal(started!.error, null);
-    await eventually(() => admin.listPartitionReassignments(null), (l) => l.length === 0, { what: 'the move to complete' });
+    await eventually(() => admin.listPartitionReassignments(null), (l) => l.length === 0, { ignoreErrors: true, what: 'the move to complete' });
     const [d] = await admin.describeTopics(['moved']);
     assert.deepEqual(d!.partitions[0]!.replicas, [1]);
   });
@@ -117,10 +118,10 @@ describe('Admin client: reassignment, election and config calls', () => {
     assert.equal(set!.error, null);
     // The broker applies it once ZooKeeper notified it of the change.
     const value = async () => (await admin.describeConfigs([{ ...broker, configNames: ['log.retention.ms'] }]))[0]!.entries[0]!.value;
-    await eventually(value, (v) => v === '7200000', { what: 'the new value on broker 1' });
+    await eventually(value, (v) => v === '7200000', { ignoreErrors: true, what: 'the new value on broker 1' });
     const [cleared] = await admin.alterConfigs([{ ...broker, configs: [] }]);
     assert.equal(cleared!.error, null);
-    await eventually(value, (v) => v === null, { what: 'the dynamic value removed' });
+    await eventually(value, (v) => v === null, { ignoreErrors: true, what: 'the dynamic value removed' });
     const [clusterDefault] = await admin.describeConfigs([{ type: ConfigResourceType.BROKER, name: '' }]);
     assert.equal(clusterDefault!.error, null);
   });

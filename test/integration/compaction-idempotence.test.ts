@@ -14,6 +14,7 @@ import path from 'node:path';
 import { startCluster, type Cluster } from '../harness/cluster';
 import { batches } from '../../src/protocol/records/record-batch';
 import { kafkajs, kcat } from './clients';
+import { eventuallyDefined } from '../harness/eventually';
 
 const TOPIC = 'compacted-idempotent';
 
@@ -30,15 +31,6 @@ async function consumeAll(bootstrap: string): Promise<{ key: string; offset: num
     });
 }
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await check();
-    if (result !== undefined) return result;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** The header fields of every batch in the partition's segment files. */
 async function batchesOnDisk(partitionDir: string): Promise<{ baseOffset: number; lastOffset: number; producerId: number; baseSequence: number; recordsCount: number }[]> {
@@ -97,10 +89,10 @@ describe('log compaction keeps the state of idempotent producers', { timeout: 30
         await plain.send({ topic: TOPIC, acks: -1, messages: [{ key: `fill-${i}`, value: `fill-${i}-`.padEnd(200, 'x') }] });
       }
 
-      const compacted = await waitFor('the idempotent producer\'s superseded records to be cleaned', async () => {
+      const compacted = await eventuallyDefined(async () => {
         const all = await consumeAll(cluster.bootstrap);
         return all.some((r) => r.value.startsWith('idem-over')) ? undefined : all;
-      });
+      }, { what: 'the idempotent producer\'s superseded records to be cleaned', timeoutMs: 90_000 });
       assert.deepEqual(
         compacted.filter((r) => r.key === 'keep' || r.key.startsWith('over-')).map((r) => r.value),
         ['idem-keep', ...overKeys.map((k) => `plain-${k}`)],

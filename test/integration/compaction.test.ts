@@ -12,6 +12,7 @@ import path from 'node:path';
 import { CompressionTypes, ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { startCluster, type Cluster } from '../harness/cluster';
 import { kafkajs, kcat } from './clients';
+import { eventuallyDefined } from '../harness/eventually';
 
 interface Consumed {
   offset: number;
@@ -36,15 +37,6 @@ async function consumeAll(bootstrap: string, topic: string): Promise<Consumed[]>
     });
 }
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await check();
-    if (result !== undefined) return result;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** Produces `rounds` updates of `keys` keys (one kafkajs send per round); returns the latest offset and value per key. */
 async function produceUpdates(
@@ -125,10 +117,10 @@ describe('log compaction', { timeout: 300_000 }, () => {
     const latest = await produceUpdates(cluster.bootstrap, topic, { keys: 20, rounds: 50, valueSize: 40 });
     const rollOffset = await rollPastUpdates(cluster.bootstrap, topic, 500);
 
-    const records = await waitFor('compaction', async () => {
+    const records = await eventuallyDefined(async () => {
       const all = await consumeAll(cluster.bootstrap, topic);
       return new Set(all.map((r) => r.key)).size === all.length ? all : undefined;
-    });
+    }, { what: 'compaction', timeoutMs: 90_000 });
     expectOnePerKey(records, latest, rollOffset);
 
     const broker = cluster.brokers[0]!;
@@ -221,10 +213,10 @@ describe('log compaction', { timeout: 300_000 }, () => {
     }
 
     // The restarted cleaner finishes the job.
-    const compacted = await waitFor('compaction after the restart', async () => {
+    const compacted = await eventuallyDefined(async () => {
       const all = await consumeAll(cluster.bootstrap, topic);
       return new Set(all.map((r) => r.key)).size === all.length ? all : undefined;
-    });
+    }, { what: 'compaction after the restart', timeoutMs: 90_000 });
     expectOnePerKey(compacted, latest, rollOffset);
     const names = await readdir(partitionDir);
     assert.ok(!names.some((n) => /\.(cleaned|swap)$/.test(n)), names.join(' '));

@@ -16,6 +16,7 @@ import { ApiKeys, ErrorCode } from '../../src/protocol';
 import { kafkaConfigsMain } from '../../src/tools/kafka-configs';
 import { startCluster, type Cluster } from '../harness/cluster';
 import { kafkajs } from './clients';
+import { eventually } from '../harness/eventually';
 
 const TOPIC = 2;
 const BROKER = 4;
@@ -27,15 +28,6 @@ async function configs(...args: string[]): Promise<{ code: number; out: string; 
   return { code, out, err };
 }
 
-async function eventually<T>(fn: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('dynamic configs', { timeout: 300_000 }, () => {
   let cluster: Cluster;
@@ -130,18 +122,13 @@ describe('dynamic configs', { timeout: 300_000 }, () => {
         await produce('orders', { partitions: [0, 1, 2], count: 10, size: 40, timestamp: twoHoursAgo });
         return [0, 1, 2].map((p) => segmentFiles('orders', p).length);
       },
-      (counts) => counts.every((n) => n >= 3),
-      'new segments on every broker',
-    );
+      (counts) => counts.every((n) => n >= 3), { what: 'new segments on every broker', timeoutMs: 30_000 });
 
     // The records are two hours old, retention is one hour: every broker deletes them (the retention task
     // starts 30 s after the broker).
     await eventually(
       async () => (await admin.fetchTopicOffsets('orders')).map((o) => ({ p: o.partition, low: Number(o.low), high: Number(o.high) })),
-      (offsets) => offsets.every((o) => o.low > 0 && o.low === o.high),
-      'retention on every broker',
-      90_000,
-    );
+      (offsets) => offsets.every((o) => o.low > 0 && o.low === o.high), { what: 'retention on every broker', timeoutMs: 90_000 });
     for (const p of [0, 1, 2]) assert.ok(!segmentFiles('orders', p).includes('00000000000000000000.log'), `partition ${p}: ${segmentFiles('orders', p)}`);
 
     const deleted = await configs('--bootstrap-server', cluster.bootstrap, '--alter', '--topic', 'orders', '--delete-config', 'retention.ms');
@@ -165,9 +152,7 @@ describe('dynamic configs', { timeout: 300_000 }, () => {
     for (const b of [0, 1, 2]) {
       const entry = await eventually(
         async () => (await describeOn(b, BROKER, String(b))).get('min.insync.replicas')!,
-        (e) => e.value === '2',
-        `min.insync.replicas on broker ${b}`,
-      );
+        (e) => e.value === '2', { what: `min.insync.replicas on broker ${b}`, timeoutMs: 30_000 });
       assert.equal(entry.configSource, 3, 'DYNAMIC_DEFAULT_BROKER_CONFIG');
       assert.deepEqual(entry.synonyms.map((s) => [s.name, s.value, s.source]), [['min.insync.replicas', '2', 3], ['min.insync.replicas', '1', 5]]);
     }
@@ -186,16 +171,14 @@ describe('dynamic configs', { timeout: 300_000 }, () => {
     assert.equal(removed.code, 0, removed.err);
     await eventually(
       async () => produce('orders', { partitions: [0, 1, 2], count: 1 }).then(() => true, () => false),
-      (ok) => ok,
-      'acks=all writes accepted again',
-    );
+      (ok) => ok, { what: 'acks=all writes accepted again', timeoutMs: 30_000 });
   });
 
   test('a per-broker config applies to that broker only, and is loaded again after a restart', async () => {
     const altered = await configs('--bootstrap-server', cluster.bootstrap, '--alter', '--entity-type', 'brokers', '--entity-name', '2',
       '--add-config', 'log.retention.ms=7200000');
     assert.deepEqual(altered, { code: 0, out: 'Completed updating config for broker 2.\n', err: '' });
-    await eventually(async () => (await describeOn(2, BROKER, '2')).get('log.retention.ms')!.value, (v) => v === '7200000', 'broker 2');
+    await eventually(async () => (await describeOn(2, BROKER, '2')).get('log.retention.ms')!.value, (v) => v === '7200000', { what: 'broker 2', timeoutMs: 30_000 });
     assert.equal((await describeOn(1, BROKER, '1')).get('log.retention.ms')!.value, null, 'broker 1 keeps its own');
 
     const described = await configs('--bootstrap-server', cluster.bootstrap, '--describe', '--entity-type', 'brokers');
@@ -247,14 +230,12 @@ describe('dynamic configs', { timeout: 300_000 }, () => {
     const read = await admin.describeConfigs({ resources: [{ type: TOPIC, name: 'payments', configNames: ['max.message.bytes', 'retention.ms'] }], includeSynonyms: false });
     const entries = new Map(read.resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
     assert.deepEqual([entries.get('max.message.bytes'), entries.get('retention.ms')], ['1000', '86400000']);
-    await eventually(async () => (await describeOn(1, BROKER, '1')).get('log.cleaner.backoff.ms')!.value, (v) => v === '20000', 'broker 1 config');
+    await eventually(async () => (await describeOn(1, BROKER, '1')).get('log.cleaner.backoff.ms')!.value, (v) => v === '20000', { what: 'broker 1 config', timeoutMs: 30_000 });
 
     // Every leader of the topic now refuses batches over 1000 bytes.
     await eventually(
       async () => Promise.all([0, 1, 2].map((p) => produce('payments', { partitions: [p], count: 1, size: 3000 }).then(() => 'accepted', (e: Error) => e.message))),
-      (outcomes) => outcomes.every((o) => /too large|MESSAGE_TOO_LARGE|larger than/i.test(o)),
-      'max.message.bytes on every leader',
-    );
+      (outcomes) => outcomes.every((o) => /too large|MESSAGE_TOO_LARGE|larger than/i.test(o)), { what: 'max.message.bytes on every leader', timeoutMs: 30_000 });
     await produce('payments', { partitions: [0, 1, 2], count: 1, size: 10 });
 
     // kafkajs reports the error code with its own text (the broker's message is checked in the unit tests).

@@ -20,6 +20,7 @@ import { kafkaTopicsMain } from '../../src/tools/kafka-topics';
 import { KafkaZkClient } from '../../src/zk/kafka-zk-client';
 import { startCluster, type Cluster } from '../harness/cluster';
 import { kafkajs } from './clients';
+import { eventually } from '../harness/eventually';
 
 type Tool = (args: string[], io: { out(t: string): void; err(t: string): void }) => Promise<number>;
 
@@ -30,15 +31,6 @@ async function tool(main: Tool, ...args: string[]): Promise<{ code: number; out:
   return { code, out, err };
 }
 
-async function eventually<T>(fn: () => Promise<T>, check: (v: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined && check(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Produces sequentially with acks=all until stopped; remembers every acknowledged value. */
 function startProducing(kafka: Kafka, topic: string) {
@@ -123,7 +115,7 @@ describe('partition reassignment and leader election on three brokers', { timeou
     await admin.createTopics({ topics: [{ topic: 'moving', replicaAssignment: [{ partition: 0, replicas: [0, 1] }] }], waitForLeaders: true });
     const topicId = (await topicZnode('moving')).topic_id;
     const load = startProducing(kafka, 'moving');
-    await eventually(async () => load.acked.size, (n) => n >= 200, 'records acknowledged before the move');
+    await eventually(async () => load.acked.size, (n) => n >= 200, { what: 'records acknowledged before the move', intervalMs: 200, ignoreErrors: true });
 
     const file = path.join(dir, 'moving.json');
     fs.writeFileSync(file, '{"version":1,"partitions":[{"topic":"moving","partition":0,"replicas":[1,2]}]}');
@@ -137,7 +129,7 @@ describe('partition reassignment and leader election on three brokers', { timeou
       err: '',
     });
     const verified = await eventually(() => tool(kafkaReassignPartitionsMain, '--bootstrap-server', bs, '--verify', '--reassignment-json-file', file),
-      (r) => !r.out.includes('still in progress'), 'the reassignment to complete');
+      (r) => !r.out.includes('still in progress'), { what: 'the reassignment to complete', intervalMs: 200, ignoreErrors: true });
     assert.deepEqual(verified, {
       code: 0,
       out: 'Status of partition reassignment:\nReassignment of partition moving-0 is completed.\n\n' +
@@ -146,19 +138,18 @@ describe('partition reassignment and leader election on three brokers', { timeou
     });
     // The producer keeps going on the new leader for a while.
     const ackedAtCompletion = load.acked.size;
-    await eventually(async () => load.acked.size, (n) => n >= ackedAtCompletion + 100, 'records acknowledged after the move');
+    await eventually(async () => load.acked.size, (n) => n >= ackedAtCompletion + 100, { what: 'records acknowledged after the move', intervalMs: 200, ignoreErrors: true });
     await load.stop();
 
     assert.deepEqual(await topicZnode('moving'), {
       removing_replicas: {}, partitions: { 0: [1, 2] }, topic_id: topicId, adding_replicas: {}, version: 3,
     });
     const described = await eventually(() => tool(kafkaTopicsMain, '--bootstrap-server', bs, '--describe', '--topic', 'moving'),
-      (r) => /\tIsr: (1,2|2,1)\t/.test(r.out), 'both new replicas in the ISR');
+      (r) => /\tIsr: (1,2|2,1)\t/.test(r.out), { what: 'both new replicas in the ISR', intervalMs: 200, ignoreErrors: true });
     assert.match(described.out, /^Topic: moving\tTopicId: \S+\tPartitionCount: 1\tReplicationFactor: 2\tConfigs: .*\n/);
     assert.match(described.out, /\tTopic: moving\tPartition: 0\tLeader: 1\tReplicas: 1,2\tIsr: (1,2|2,1)\t/);
     // Broker 0 deleted its replica (renamed to -delete, then removed).
-    await eventually(async () => fs.readdirSync(cluster.brokers[0]!.logDir), (names) => !names.some((n) => n.startsWith('moving-0')),
-      "broker 0's log directory for moving-0 to go");
+    await eventually(async () => fs.readdirSync(cluster.brokers[0]!.logDir), (names) => !names.some((n) => n.startsWith('moving-0')), { what: "broker 0's log directory for moving-0 to go", intervalMs: 200, ignoreErrors: true });
     assert.ok(fs.existsSync(path.join(cluster.brokers[2]!.logDir, 'moving-0')), 'broker 2 hosts the partition');
 
     const seen = await readAll(kafka, 'moving', load.acked);
@@ -181,8 +172,8 @@ describe('partition reassignment and leader election on three brokers', { timeou
       assert.equal((t as unknown as { name: string }).name, 'api');
       for (const p of t.partitions) assert.ok(p.addingReplicas?.includes(0), JSON.stringify(p));
     }
-    await eventually(() => admin.listPartitionReassignments({}), (r) => r.topics.length === 0, 'no reassignment listed');
-    const parts = await eventually(() => metadata('api'), (ps) => ps.every((p) => p.isr.length === 2), 'full ISRs');
+    await eventually(() => admin.listPartitionReassignments({}), (r) => r.topics.length === 0, { what: 'no reassignment listed', intervalMs: 200, ignoreErrors: true });
+    const parts = await eventually(() => metadata('api'), (ps) => ps.every((p) => p.isr.length === 2), { what: 'full ISRs', intervalMs: 200, ignoreErrors: true });
     assert.deepEqual(parts.map((p) => [p.partitionId, p.replicas]), [[0, [2, 0]], [1, [0, 1]]]);
     assert.deepEqual((await topicZnode('api')).partitions, { 0: [2, 0], 1: [0, 1] });
     const seen = await readAll(kafka, 'api', new Set(Array.from({ length: 50 }, (_, i) => `api-${i}`)));
@@ -194,9 +185,9 @@ describe('partition reassignment and leader election on three brokers', { timeou
     await admin.createTopics({ topics: [{ topic: 'pref', replicaAssignment: [{ partition: 0, replicas: [1, 2] }, { partition: 1, replicas: [1, 0] }] }], waitForLeaders: true });
     // A clean shutdown of broker 1 moves both leaders away; when it is back it rejoins the ISRs as a follower.
     await cluster.brokers[1]!.stop();
-    await eventually(() => metadata('pref'), (ps) => ps.every((p) => p.leader !== 1 && p.leader >= 0), 'leaders moved off broker 1');
+    await eventually(() => metadata('pref'), (ps) => ps.every((p) => p.leader !== 1 && p.leader >= 0), { what: 'leaders moved off broker 1', intervalMs: 200, ignoreErrors: true });
     await cluster.brokers[1]!.start();
-    await eventually(() => metadata('pref'), (ps) => ps.every((p) => p.isr.includes(1)), 'broker 1 back in the ISRs');
+    await eventually(() => metadata('pref'), (ps) => ps.every((p) => p.isr.includes(1)), { what: 'broker 1 back in the ISRs', intervalMs: 200, ignoreErrors: true });
     assert.deepEqual((await metadata('pref')).map((p) => p.leader), [2, 0]);
 
     const elected = await tool(kafkaLeaderElectionMain, '--bootstrap-server', bs, '--election-type', 'PREFERRED', '--topic', 'pref', '--partition', '0');
@@ -224,14 +215,14 @@ describe('partition reassignment and leader election on three brokers', { timeou
     } finally {
       await client.close();
     }
-    await eventually(() => metadata('pref'), (ps) => ps.every((p) => p.leader === 1), 'broker 1 leads both partitions');
+    await eventually(() => metadata('pref'), (ps) => ps.every((p) => p.leader === 1), { what: 'broker 1 leads both partitions', intervalMs: 200, ignoreErrors: true });
     // Every partition: the other partitions broker 1 led before its restart go back to it (moving-0 is one);
     // then nothing is left to elect, and partitions that needed no election are not reported.
     const all = await tool(kafkaLeaderElectionMain, '--bootstrap-server', bs, '--election-type', 'preferred', '--all-topic-partitions');
     assert.equal(all.code, 0, all.out + all.err);
     assert.match(all.out, /^Successfully completed leader election \(PREFERRED\) for partitions [^\n]*moving-0[^\n]*\n$/);
     assert.doesNotMatch(all.out, /pref-/);
-    await eventually(() => metadata('moving'), (ps) => ps[0]?.leader === 1, 'broker 1 leads moving-0 again');
+    await eventually(() => metadata('moving'), (ps) => ps[0]?.leader === 1, { what: 'broker 1 leads moving-0 again', intervalMs: 200, ignoreErrors: true });
     assert.deepEqual(await tool(kafkaLeaderElectionMain, '--bootstrap-server', bs, '--election-type', 'preferred', '--all-topic-partitions'),
       { code: 0, out: '', err: '' });
   });
@@ -243,9 +234,9 @@ describe('partition reassignment and leader election on three brokers', { timeou
     await admin.createTopics({ topics: [{ topic: 'stuck', replicaAssignment: [{ partition: 0, replicas: [a] }] }], waitForLeaders: true });
     // Its target broker is down, so it cannot finish.
     await cluster.brokers[b]!.kill();
-    await eventually(async () => (await zk.getAllBrokersInCluster()).length, (n) => n === 2, `broker ${b} gone`);
+    await eventually(async () => (await zk.getAllBrokersInCluster()).length, (n) => n === 2, { what: `broker ${b} gone`, intervalMs: 200, ignoreErrors: true });
     await zk.createPartitionReassignment([{ topic: 'stuck', partition: 0, replicas: [b] }]);
-    await eventually(() => topicZnode('stuck'), (t) => t.adding_replicas[0]?.[0] === b, 'the reassignment started');
+    await eventually(() => topicZnode('stuck'), (t) => t.adding_replicas[0]?.[0] === b, { what: 'the reassignment started', intervalMs: 200, ignoreErrors: true });
 
     assert.deepEqual(await tool(kafkaReassignPartitionsMain, '--bootstrap-server', bs, '--list'), {
       code: 0, out: `Current partition reassignments:\nstuck-0: replicas: ${b},${a}. adding: ${b}. removing: ${a}.\n`, err: '',
@@ -284,7 +275,7 @@ describe('partition reassignment and leader election on three brokers', { timeou
     const topicConfig = async () => JSON.parse((await zk.session.getData('/config/topics/stuck')).data.toString()).config;
     assert.deepEqual(await topicConfig(), { 'leader.replication.throttled.replicas': `0:${a}`, 'follower.replication.throttled.replicas': `0:${b}` });
     const verified = await eventually(() => tool(kafkaReassignPartitionsMain, '--bootstrap-server', bs, '--verify', '--reassignment-json-file', file),
-      (r) => !r.out.includes('still in progress'), 'the throttled reassignment to complete');
+      (r) => !r.out.includes('still in progress'), { what: 'the throttled reassignment to complete', intervalMs: 200, ignoreErrors: true });
     assert.equal(verified.out, 'Status of partition reassignment:\nReassignment of partition stuck-0 is completed.\n\n' +
       'Clearing broker-level throttles on brokers 0,1,2\nClearing topic-level throttles on topic stuck\n');
     assert.deepEqual(await topicConfig(), {});
@@ -304,23 +295,22 @@ describe('partition reassignment and leader election on three brokers', { timeou
 
     // With the target broker down the reassignment cannot finish (the legacy node does not check liveness).
     await cluster.brokers[b]!.kill();
-    await eventually(async () => (await zk.getAllBrokersInCluster()).length, (n) => n === 2, `broker ${b} gone`);
+    await eventually(async () => (await zk.getAllBrokersInCluster()).length, (n) => n === 2, { what: `broker ${b} gone`, intervalMs: 200, ignoreErrors: true });
     await zk.createPartitionReassignment([{ topic: 'failover', partition: 0, replicas: [b] }]);
-    await eventually(() => topicZnode('failover'), (t) => t.adding_replicas[0]?.[0] === b, 'the reassignment started');
+    await eventually(() => topicZnode('failover'), (t) => t.adding_replicas[0]?.[0] === b, { what: 'the reassignment started', intervalMs: 200, ignoreErrors: true });
     assert.deepEqual((await topicZnode('failover')).partitions, { 0: [b, a] });
 
     await cluster.brokers[controllerId]!.kill();
-    await eventually(async () => zk.getControllerId(), (id) => id === a, `broker ${a} elected controller`);
+    await eventually(async () => zk.getControllerId(), (id) => id === a, { what: `broker ${a} elected controller`, intervalMs: 200, ignoreErrors: true });
     await cluster.brokers[b]!.start();
-    const done = await eventually(() => topicZnode('failover'), (t) => t.partitions[0].join() === String(b), 'the new controller completed it');
+    const done = await eventually(() => topicZnode('failover'), (t) => t.partitions[0].join() === String(b), { what: 'the new controller completed it', intervalMs: 200, ignoreErrors: true });
     assert.deepEqual([done.adding_replicas, done.removing_replicas], [{}, {}]);
-    await eventually(async () => zk.reassignPartitionsInProgress(), (inProgress) => !inProgress, '/admin/reassign_partitions deleted');
+    await eventually(async () => zk.reassignPartitionsInProgress(), (inProgress) => !inProgress, { what: '/admin/reassign_partitions deleted', intervalMs: 200, ignoreErrors: true });
     await cluster.brokers[controllerId]!.start();
-    const [p] = await eventually(() => metadata('failover'), (ps) => ps[0]?.leader === b, `broker ${b} leads`);
+    const [p] = await eventually(() => metadata('failover'), (ps) => ps[0]?.leader === b, { what: `broker ${b} leads`, intervalMs: 200, ignoreErrors: true });
     assert.deepEqual(p!.replicas, [b]);
     const seen = await readAll(kafka, 'failover', new Set(values));
     assert.equal([...values].filter((v) => seen.has(v)).length, values.length);
-    await eventually(async () => fs.readdirSync(cluster.brokers[a]!.logDir), (names) => !names.some((n) => n.startsWith('failover-0')),
-      `broker ${a}'s replica deleted`);
+    await eventually(async () => fs.readdirSync(cluster.brokers[a]!.logDir), (names) => !names.some((n) => n.startsWith('failover-0')), { what: `broker ${a}'s replica deleted`, intervalMs: 200, ignoreErrors: true });
   });
 });

@@ -12,6 +12,7 @@ import { kafkaTopicsMain } from '../../src/tools/kafka-topics';
 import { KafkaZkClient } from '../../src/zk/kafka-zk-client';
 import { startCluster, type Cluster } from '../harness/cluster';
 import { kafkajs } from './clients';
+import { eventually } from '../harness/eventually';
 
 async function topics(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -20,15 +21,6 @@ async function topics(...args: string[]): Promise<{ code: number; out: string; e
   return { code, out, err };
 }
 
-async function eventually<T>(fn: () => Promise<T> | T, check: (v: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (check(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('topic deletion with a replica on a broker that is down', { timeout: 300_000 }, () => {
   let cluster: Cluster;
@@ -65,13 +57,13 @@ describe('topic deletion with a replica on a broker that is down', { timeout: 30
     const controllerId = (await admin.describeCluster()).controller!;
     const down = [0, 1, 2].find((id) => id !== controllerId)!;
     await cluster.brokers[down]!.kill();
-    await eventually(async () => (await zk.getAllBrokersInCluster()).length, (n) => n === 2, `broker ${down} gone`);
+    await eventually(async () => (await zk.getAllBrokersInCluster()).length, (n) => n === 2, { what: `broker ${down} gone`, intervalMs: 200 });
 
     const deleted = await topics('--bootstrap-server', cluster.brokers[controllerId]!.bootstrap, '--delete', '--topic', 'doomed');
     assert.deepEqual(deleted, { code: 0, out: '', err: '' });
     // The live replicas are deleted; the rest waits for the broker that is down.
     for (const b of [0, 1, 2].filter((id) => id !== down)) {
-      await eventually(() => logDirsOf(b), (names) => names.length === 0, `broker ${b}'s replicas deleted`);
+      await eventually(() => logDirsOf(b), (names) => names.length === 0, { what: `broker ${b}'s replicas deleted`, intervalMs: 200 });
     }
     await new Promise((r) => setTimeout(r, 2000));
     assert.equal(await exists('/admin/delete_topics/doomed'), true, 'the deletion marker stays');
@@ -82,18 +74,17 @@ describe('topic deletion with a replica on a broker that is down', { timeout: 30
     assert.doesNotMatch(listed.out, /doomed/, 'clients no longer see the topic');
 
     await cluster.brokers[down]!.start();
-    await eventually(() => exists('/admin/delete_topics/doomed'), (e) => !e, 'the deletion to complete');
+    await eventually(() => exists('/admin/delete_topics/doomed'), (e) => !e, { what: 'the deletion to complete', intervalMs: 200 });
     assert.equal(await exists('/brokers/topics/doomed'), false);
     assert.equal(await exists('/config/topics/doomed'), false);
-    await eventually(() => logDirsOf(down), (names) => names.length === 0, `broker ${down}'s replicas deleted`);
+    await eventually(() => logDirsOf(down), (names) => names.length === 0, { what: `broker ${down}'s replicas deleted`, intervalMs: 200 });
     for (const b of [0, 1, 2]) assert.deepEqual(logDirsOf(b), [], `no log of the topic left on broker ${b}`);
 
     // The name is free again: a new topic with a new id.
     await admin.createTopics({ topics: [{ topic: 'doomed', numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
     const newTopicId = JSON.parse((await zk.session.getData('/brokers/topics/doomed')).data.toString()).topic_id;
     assert.notEqual(newTopicId, oldTopicId);
-    const meta = await eventually(() => admin.fetchTopicMetadata({ topics: ['doomed'] }), (m) => m.topics[0]!.partitions[0]!.isr.length === 3,
-      'the new topic fully replicated');
+    const meta = await eventually(() => admin.fetchTopicMetadata({ topics: ['doomed'] }), (m) => m.topics[0]!.partitions[0]!.isr.length === 3, { what: 'the new topic fully replicated', intervalMs: 200 });
     assert.equal(meta.topics[0]!.partitions.length, 1);
   });
 });

@@ -17,6 +17,7 @@ import { KafkaClient } from '../../src/client/kafka-client';
 import { Producer } from '../../src/client/producer';
 import { startCluster, type Cluster } from '../harness/cluster';
 import { binPath as bin, projectRoot as root, runBin, startProcess, type RunResult } from './bin-runner';
+import { eventually } from '../harness/eventually';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -25,15 +26,6 @@ const run = (script: string, args: string[], timeoutMs = 60_000) => runBin(scrip
 /** A long-running process whose stdout lines are collected. */
 const background = startProcess;
 
-async function waitFor<T>(fn: () => Promise<T> | T, check: (v: T) => boolean, what: string, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (check(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await sleep(250);
-  }
-}
 
 /** Table rows of kafka-consumer-groups output: lines split on runs of spaces. */
 const rows = (out: string) =>
@@ -114,12 +106,10 @@ describe('kafka-console-consumer with a consumer group', { timeout: 300_000 }, (
     await produce('described', ['a', 'b', 'c', 'd']);
     const consumer = background(bin('kafka-console-consumer.sh'), ['--bootstrap-server', cluster.bootstrap, '--topic', 'described', '--group', 'described-group', '--from-beginning']);
     try {
-      await waitFor(() => consumer.lines.length, (n) => n === 4, 'the four records');
-      const described = await waitFor(
+      await eventually(() => consumer.lines.length, (n) => n === 4, { what: 'the four records', timeoutMs: 40_000 });
+      const described = await eventually(
         () => describeGroup('described-group'),
-        (r) => rows(r.stdout).length === 5 && rows(r.stdout).slice(1).every((row) => row[3] === '1'),
-        'the member and its committed offsets',
-      );
+        (r) => rows(r.stdout).length === 5 && rows(r.stdout).slice(1).every((row) => row[3] === '1'), { what: 'the member and its committed offsets', timeoutMs: 40_000 });
       const [header, ...partitions] = rows(described.stdout);
       assert.deepEqual(header, ['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID']);
       assert.deepEqual(partitions.map((r) => r[2]).sort(), ['0', '1', '2', '3']);
@@ -151,20 +141,20 @@ describe('kafka-console-consumer with a consumer group', { timeout: 300_000 }, (
     const survivor = new GroupConsumer(memberClient, { groupId: 'killed-group', sessionTimeoutMs: 6000, heartbeatIntervalMs: 300, autoOffsetReset: 'earliest' });
     survivor.subscribe(['killed']);
     try {
-      await waitFor(() => survivor.poll(200).then(() => survivor.assignment().length), (n) => n === 2, 'the split with the console consumer');
+      await eventually(() => survivor.poll(200).then(() => survivor.assignment().length), (n) => n === 2, { what: 'the split with the console consumer', timeoutMs: 40_000 });
       const split = await describeGroup('killed-group');
       assert.equal(new Set(rows(split.stdout).slice(1).map((r) => r[6])).size, 2, split.stdout);
       consumer.child.kill('SIGKILL');
       await consumer.exited;
       const killedAt = Date.now();
-      await waitFor(() => survivor.poll(200).then(() => survivor.assignment().length), (n) => n === 4, 'the survivor to take all partitions');
+      await eventually(() => survivor.poll(200).then(() => survivor.assignment().length), (n) => n === 4, { what: 'the survivor to take all partitions', timeoutMs: 40_000 });
       const took = Date.now() - killedAt;
       // Not before the session timeout (the killed member sent no LeaveGroup), not long after it.
       assert.ok(took >= 4000 && took < 20_000, `reassigned after ${took} ms`);
       const values = Array.from({ length: 8 }, (_, i) => `k${i}`);
       await produce('killed', values);
       const got: string[] = [];
-      await waitFor(() => survivor.poll(200).then((r) => got.push(...r.map((x) => x.value!.toString()))), () => got.length >= 8, 'the records');
+      await eventually(() => survivor.poll(200).then((r) => got.push(...r.map((x) => x.value!.toString()))), () => got.length >= 8, { what: 'the records', timeoutMs: 40_000 });
       assert.deepEqual(got.sort(), values.sort());
     } finally {
       consumer.child.kill('SIGKILL');
@@ -180,14 +170,12 @@ describe('kafka-console-consumer with a consumer group', { timeout: 300_000 }, (
     ]);
     const kcat = background('kcat', ['-b', cluster.bootstrap, '-G', 'mixed-group', '-X', 'auto.offset.reset=earliest', '-X', 'heartbeat.interval.ms=500', '-u', '-q', '-f', '%s\n', 'mixed']);
     try {
-      const split = await waitFor(
+      const split = await eventually(
         () => describeGroup('mixed-group'),
         (r) => {
           const members = rows(r.stdout).slice(1).map((row) => row[6]);
           return members.length === 4 && new Set(members).size === 2 && !members.includes('-');
-        },
-        'both members with two partitions each',
-      );
+        }, { what: 'both members with two partitions each', timeoutMs: 40_000 });
       const byMember = new Map<string, string[]>();
       for (const r of rows(split.stdout).slice(1)) byMember.set(r[8]!, [...(byMember.get(r[8]!) ?? []), r[2]!]);
       assert.deepEqual([...byMember.keys()].sort(), ['console-consumer', 'rdkafka']);
@@ -195,7 +183,7 @@ describe('kafka-console-consumer with a consumer group', { timeout: 300_000 }, (
       assert.deepEqual([...byMember.values()].map((p) => p.sort().join(',')).sort(), ['0,1', '2,3']);
       const values = Array.from({ length: 12 }, (_, i) => `m${i}`);
       await produce('mixed', values);
-      await waitFor(() => [consumer.lines.length, kcat.lines.length], ([a, b]) => a! + b! >= 12, 'every record (console, kcat)');
+      await eventually(() => [consumer.lines.length, kcat.lines.length], ([a, b]) => a! + b! >= 12, { what: 'every record (console, kcat)', timeoutMs: 40_000 });
       await sleep(500);
       assert.deepEqual([...consumer.lines, ...kcat.lines].sort(), values.sort());
       assert.ok(consumer.lines.length > 0 && kcat.lines.length > 0, `console ${consumer.lines.length}, kcat ${kcat.lines.length}`);
