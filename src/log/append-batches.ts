@@ -1,8 +1,8 @@
 /**
  * What an append does to its batches before the log writes them (Kafka's UnifiedLog.append):
  *
- * - leader appends are validated (produce-validation.ts; on compacted topics the records of a
- *   compressed client batch are decoded to refuse keyless ones) and re-encoded when the topic's
+ * - leader appends are validated (produce-validation.ts; the records of compressed client batches are
+ *   checked by the Produce handler, compressed-validation.ts) and re-encoded when the topic's
  *   compression.type asks for another codec, outside the log's queue;
  * - follower appends (validateAndAssignOffsets=false) must have strictly increasing offsets
  *   (OffsetsOutOfOrderException), no batch may exceed segment.bytes, each batch's
@@ -14,16 +14,8 @@
  * segment.bytes a fetch of many batches would otherwise never be accepted.
  */
 import { RecordBatchTooLargeError } from '../common/kafka-error';
-import {
-  RecordsErrorCode,
-  validateRecords,
-  type AppendOrigin,
-  type InvalidRecords,
-  type ValidateRecordsOptions,
-  type ValidRecords,
-} from '../protocol/records/produce-validation';
-import { batches, CompressionType, compressionName } from '../protocol/records/record-batch';
-import { decodeRecords, RecordDecodeError } from '../protocol/records/record-batch-builder';
+import { validateRecords, type AppendOrigin, type ValidateRecordsOptions, type ValidRecords } from '../protocol/records/produce-validation';
+import { batches, compressionName } from '../protocol/records/record-batch';
 import { recompressBatch, targetCompression } from '../protocol/records/recompress';
 import type { EpochEntry } from './leader-epoch-checkpoint';
 import type { LogConfig } from './log-config';
@@ -51,10 +43,6 @@ export async function prepareLeaderRecords(
   };
   let v = validateRecords(records, validation);
   if (!v.ok) throw toAppendError(v);
-  if (validation.compacted && opts.origin === 'client' && v.compression !== CompressionType.none) {
-    const keyless = await keylessRecordsFailure(records, opts.topicPartition);
-    if (keyless !== undefined) throw toAppendError(keyless);
-  }
   const target = targetCompression(config.compressionType, v.compression);
   if (target !== compressionName(v.compression)) {
     records = await recompressBatch(records, target);
@@ -62,24 +50,6 @@ export async function prepareLeaderRecords(
     if (!v.ok) throw toAppendError(v);
   }
   return { records, valid: v };
-}
-
-/**
- * Compacted topics refuse records without a key (Kafka's LogValidator). Validation walks uncompressed
- * batches without decoding them; a compressed batch must be decompressed for this check, so it is done
- * here, only for compacted topics. Returns the failure with one record error per keyless record.
- */
-async function keylessRecordsFailure(records: Buffer, topicPartition: string): Promise<InvalidRecords | undefined> {
-  let decoded;
-  try {
-    decoded = await decodeRecords(records);
-  } catch (err) {
-    if (!(err instanceof RecordDecodeError)) throw err;
-    return { ok: false, errorCode: RecordsErrorCode.CORRUPT_MESSAGE, message: `Record is corrupt (${err.message}) in topic partition ${topicPartition}.` };
-  }
-  const message = `Compacted topic cannot accept message without key in topic partition ${topicPartition}.`;
-  const recordErrors = decoded.flatMap((r, batchIndex) => (r.key === null ? [{ batchIndex, message }] : []));
-  return recordErrors.length === 0 ? undefined : { ok: false, errorCode: RecordsErrorCode.INVALID_RECORD, message, recordErrors };
 }
 
 /** Consecutive batches written to one segment, with what the segment needs to index them. */

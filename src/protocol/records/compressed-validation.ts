@@ -1,7 +1,7 @@
 /**
  * The records check Kafka's LogValidator makes on compressed client batches (magic 2): the records
  * section must decompress with the batch's codec and hold exactly recordsCount records whose offset deltas
- * run 0..n-1, with no bytes left over. Kafka iterates every compressed batch on the produce path (its
+ * run 0..n-1, with no bytes left over, and on compacted topics every record must have a key. Kafka iterates every compressed batch on the produce path (its
  * skipKeyValueIterator), so a batch whose payload does not decompress never reaches the log; validateRecords
  * checks batch headers only and leaves this asynchronous part to the Produce handler.
  *
@@ -37,7 +37,7 @@ const KNOWN_CODECS: ReadonlySet<number> = new Set([CompressionType.gzip, Compres
  */
 export async function checkCompressedRecords(
   buf: Buffer,
-  opts: { topicPartition?: string; maxDecompressedBytes?: number } = {},
+  opts: { topicPartition?: string; maxDecompressedBytes?: number; compacted?: boolean } = {},
 ): Promise<InvalidRecords | undefined> {
   const maxBytes = opts.maxDecompressedBytes ?? MAX_DECOMPRESSED_BYTES;
   const where = opts.topicPartition === undefined ? '' : ` in topic partition ${opts.topicPartition}`;
@@ -56,7 +56,7 @@ export async function checkCompressedRecords(
         const reason = err instanceof CompressionError || err instanceof Error ? err.message : String(err);
         return { ok: false, errorCode: RecordsErrorCode.CORRUPT_MESSAGE, message: `Record batch${where} does not decompress: ${reason}` };
       }
-      const failure = walk(records, count, where);
+      const failure = walk(records, { count, where, compacted: opts.compacted === true });
       if (failure !== undefined) return failure;
     }
     position += size;
@@ -80,9 +80,11 @@ async function decompressBounded(codecId: number, payload: Buffer, maxBytes: num
   return out;
 }
 
-function walk(records: Buffer, count: number, where: string): InvalidRecords | undefined {
+function walk(records: Buffer, batch: { count: number; where: string; compacted: boolean }): InvalidRecords | undefined {
+  const { count, where } = batch;
   const walker = new RecordWalker(records, { start: 0, end: records.length });
   const invalid = (message: string): InvalidRecords => ({ ok: false, errorCode: RecordsErrorCode.INVALID_RECORD, message: message + where });
+  let keyless: number[] | undefined;
   for (let i = 0; i < count; i++) {
     if (!walker.hasRemaining()) return invalid('Incorrect declared batch size, premature EOF reached');
     try {
@@ -92,7 +94,13 @@ function walk(records: Buffer, count: number, where: string): InvalidRecords | u
       throw err;
     }
     if (walker.offsetDelta !== i) return invalid(`Record ${i} of the batch has offset delta ${walker.offsetDelta}; expected ${i}`);
+    if (batch.compacted && walker.keyLength < 0) (keyless ??= []).push(i);
   }
   if (walker.hasRemaining()) return invalid('Incorrect declared batch size, records still remaining in file');
+  if (keyless !== undefined) {
+    // As LogValidator: compacted topics refuse records without a key, one record error each.
+    const message = `Compacted topic cannot accept message without key${where}.`;
+    return { ok: false, errorCode: RecordsErrorCode.INVALID_RECORD, message, recordErrors: keyless.map((batchIndex) => ({ batchIndex, message })) };
+  }
   return undefined;
 }

@@ -15,6 +15,7 @@ import { INTERNAL_TOPICS, type BrokerServices } from '../broker-services';
 import type { ProducePartitionResult } from '../../replica/replica-manager';
 import { checkProduceRequestRecords } from '../../protocol/records/produce-validation';
 import { checkCompressedRecords } from '../../protocol/records/compressed-validation';
+import type { RecordError } from '../../protocol/records/produce-validation';
 
 export function produceHandler(broker: BrokerServices) {
   return defineHandler({
@@ -27,8 +28,8 @@ export function produceHandler(broker: BrokerServices) {
       const acks = request.acks;
       const entries: { topic: string; partition: number; records: Buffer | null }[] = [];
       const early: ProducePartitionResult[] = [];
-      const fail = (topic: string, partition: number, errorCode: number, errorMessage: string | null = null) =>
-        early.push({ topic, partition, errorCode, errorMessage, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 });
+      const fail = (topic: string, partition: number, errorCode: number, errorMessage: string | null = null, recordErrors?: readonly RecordError[]) =>
+        early.push({ topic, partition, errorCode, errorMessage, recordErrors, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 });
       for (const t of request.topicData) {
         for (const p of t.partitionData) {
           if (acks !== 0 && acks !== 1 && acks !== -1) fail(t.name, p.index, ErrorCode.INVALID_REQUIRED_ACKS);
@@ -45,14 +46,21 @@ export function produceHandler(broker: BrokerServices) {
         }
       }
       // As Kafka's LogValidator, compressed client batches are decompressed and their records walked: a
-      // payload that does not decompress is CORRUPT_MESSAGE before anything reaches the log. Only for the
+      // payload that does not decompress is CORRUPT_MESSAGE before anything reaches the log, and on a
+      // compacted topic a record without a key is INVALID_RECORD. Only for the
       // partitions this broker leads: the others get the replica manager's error, at no decompression cost.
       const sound: typeof entries = [];
       for (const e of entries) {
-        const led = broker.replicaManager.getPartition(e.topic, e.partition)?.isLeader === true;
+        const partition = broker.replicaManager.getPartition(e.topic, e.partition);
+        const log = partition?.isLeader === true ? partition.log : undefined;
         const invalid =
-          e.records === null || !led ? undefined : await checkCompressedRecords(e.records, { topicPartition: `${e.topic}-${e.partition}` });
-        if (invalid) fail(e.topic, e.partition, invalid.errorCode, invalid.message);
+          e.records === null || log === undefined
+            ? undefined
+            : await checkCompressedRecords(e.records, {
+                topicPartition: `${e.topic}-${e.partition}`,
+                compacted: log.config.cleanupPolicy.includes('compact'),
+              });
+        if (invalid) fail(e.topic, e.partition, invalid.errorCode, invalid.message, invalid.recordErrors);
         else sound.push(e);
       }
       entries.length = 0;

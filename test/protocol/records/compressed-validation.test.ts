@@ -65,3 +65,20 @@ for (const compression of ['gzip', 'lz4'] as const) {
     assert.equal(await checkCompressedRecords(b, { maxDecompressedBytes: 128 * 1024 }), undefined);
   });
 }
+
+test('on a compacted topic, records without a key are INVALID_RECORD, one record error each', async () => {
+  const b = await buildRecordBatch([{ value: 'a' }, { key: 'k', value: 'b' }, { value: 'c' }], { compression: 'lz4' });
+  assert.equal(await checkCompressedRecords(b), undefined, 'keys do not matter elsewhere');
+  const failure = await checkCompressedRecords(b, { topicPartition: 't-0', compacted: true });
+  const message = 'Compacted topic cannot accept message without key in topic partition t-0.';
+  assert.deepEqual(failure, {
+    ok: false,
+    errorCode: RecordsErrorCode.INVALID_RECORD,
+    message,
+    recordErrors: [
+      { batchIndex: 0, message },
+      { batchIndex: 2, message },
+    ],
+  });
+  assert.equal(await checkCompressedRecords(await buildRecordBatch([{ key: 'k', value: 'v' }], { compression: 'lz4' }), { compacted: true }), undefined);
+});

@@ -11,7 +11,7 @@ import { brokerWith, contextFor } from './handler-support';
 function brokerRecordingAppends(appended: string[]) {
   return brokerWith({
     replicaManager: {
-      getPartition: (topic: string) => (topic === 't' ? { isLeader: true } : undefined),
+      getPartition: (topic: string) => (topic === 't' ? { isLeader: true, log: { config: { cleanupPolicy: ['delete'] } } } : undefined),
       appendRecords: async (opts: { entries: { topic: string; partition: number }[] }) =>
         opts.entries.map((e) => {
           appended.push(`${e.topic}-${e.partition}`);
